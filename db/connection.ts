@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+export class DatabaseOpenError extends Error {}
+
+/**
+ * Opens (creating if needed) the database file, tunes it and brings its schema up to date. Call once per
+ * process and keep the handle: statements are prepared against it.
+ */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+    } catch (err) {
+      throw new DatabaseOpenError(`Cannot create the folder for the database ${file}: ${(err as Error).message}`);
+    }
+  }
+  let db: Db;
+  try {
+    db = new Database(file);
+    // WAL lets the web pages read while the checker writes; NORMAL is durable across a process crash in WAL
+    // mode and avoids an fsync per transaction.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (err) {
+    throw new DatabaseOpenError(`Cannot open the database ${file}: ${(err as Error).message}`);
+  }
+  return db;
+}
+
+function migrationsDir(): string {
+  // Next.js bundles server code, so the module's own location is not always beside the .sql files; every
+  // process runs from the project folder, which is the fallback.
+  const candidates: string[] = [];
+  try {
+    candidates.push(fileURLToPath(new URL('./migrations/', import.meta.url)));
+  } catch {
+    // import.meta.url is not a file: URL inside a bundle
+  }
+  candidates.push(path.join(process.cwd(), 'db', 'migrations'));
+  const found = candidates.find((dir) => fs.existsSync(path.join(dir, '0001_init.sql')));
+  if (!found) throw new Error(`No migrations found (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+interface Migration {
+  version: number;
+  file: string;
+}
+
+function listMigrations(dir: string): Migration[] {
+  return fs
+    .readdirSync(dir)
+    .map((file) => ({ file, match: /^(\d{4})_[\w-]+\.sql$/.exec(file) }))
+    .filter((m): m is { file: string; match: RegExpExecArray } => m.match !== null)
+    .map(({ file, match }) => ({ version: Number(match[1]), file: path.join(dir, file) }))
+    .sort((a, b) => a.version - b.version);
+}
+
+/** Applies every migration newer than `PRAGMA user_version`, each in its own immediate transaction. */
+export function migrate(db: Db): number {
+  const migrations = listMigrations(migrationsDir());
+  for (const m of migrations) {
+    // IMMEDIATE takes the write lock before reading user_version, so two processes starting together do not
+    // both apply the same migration.
+    db.transaction(() => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (m.version <= current) return;
+      db.exec(fs.readFileSync(m.file, 'utf8'));
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

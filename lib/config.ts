@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of `process.env`. Parsed once, on first use, so a bad value fails loudly at start with the
+ * variable's name instead of surfacing later as odd behaviour.
+ */
+const onOff = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'])
+  .transform((v) => v === 'on' || v === 'true' || v === '1');
+
+const envSchema = z.object({
+  UPBEAT_DB: z.string().min(1).default('./data/upbeat.db'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  UPBEAT_CONCURRENCY: z.coerce.number().int().min(1).max(10000).default(100),
+  UPBEAT_MONITOR: onOff.default(true),
+  /** How often the checker looks for site changes made by another process, ms. */
+  UPBEAT_SYNC_MS: z.coerce.number().int().min(50).max(60000).default(250),
+});
+
+export interface Config {
+  dbPath: string;
+  port: number;
+  concurrency: number;
+  monitorEnabled: boolean;
+  syncMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid environment: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    dbPath: e.UPBEAT_DB === ':memory:' ? e.UPBEAT_DB : path.resolve(e.UPBEAT_DB),
+    port: e.PORT,
+    concurrency: e.UPBEAT_CONCURRENCY,
+    monitorEnabled: e.UPBEAT_MONITOR,
+    syncMs: e.UPBEAT_SYNC_MS,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, read from the environment the first time it is asked for. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { HTTP_METHODS } from './domain';
+import { AppError } from './errors';
+import { DEFAULT_EXPECTED_STATUS, normaliseStatusSpec, parseStatusSpec } from './status-codes';
+
+/**
+ * The one definition of a valid site, shared by the REST API, the browser forms and the CLI. Types are exact
+ * (a number is a JSON number), unknown fields are refused, and every message names what is wrong.
+ */
+
+export const SITE_LIMITS = {
+  urlMaxLength: 2048,
+  nameMaxLength: 100,
+  intervalSeconds: { min: 1, max: 86400, default: 60 },
+  timeoutMs: { min: 100, max: 60000, default: 10000 },
+} as const;
+
+const urlField = z
+  .string({ error: 'is required and must be a string' })
+  .trim()
+  .min(1, 'is required')
+  .max(SITE_LIMITS.urlMaxLength, `must be at most ${SITE_LIMITS.urlMaxLength} characters`)
+  .superRefine((value, ctx) => {
+    let u: URL;
+    try {
+      u = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not a valid URL (example: https://example.com/health)' });
+      return;
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: 'must start with http:// or https://' });
+      return;
+    }
+    if (u.username !== '' || u.password !== '') {
+      ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password' });
+    }
+  })
+  .transform((value) => new URL(value).href);
+
+// Control characters would break tables, logs and CSV exports.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+const nameField = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .max(SITE_LIMITS.nameMaxLength, `must be at most ${SITE_LIMITS.nameMaxLength} characters`)
+  .refine((v) => !CONTROL_CHARS.test(v), 'must not contain control characters');
+
+const intField = (label: string, min: number, max: number) =>
+  z
+    .number({ error: `must be a number of ${label}` })
+    .int(`must be a whole number of ${label}`)
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
+const expectedStatusField = z
+  .union([z.string(), z.array(z.number().int())], { error: 'must be a string like "200-299,301" or a list of codes' })
+  .transform((value, ctx) => {
+    const spec = Array.isArray(value) ? value.join(',') : value;
+    const parsed = parseStatusSpec(spec);
+    if (typeof parsed === 'string') {
+      ctx.addIssue({ code: 'custom', message: parsed });
+      return z.NEVER;
+    }
+    return normaliseStatusSpec(parsed);
+  });
+
+const methodField = z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')}` });
+
+const siteFields = {
+  url: urlField,
+  name: nameField.optional(),
+  intervalSeconds: intField('seconds', SITE_LIMITS.intervalSeconds.min, SITE_LIMITS.intervalSeconds.max).optional(),
+  timeoutMs: intField('milliseconds', SITE_LIMITS.timeoutMs.min, SITE_LIMITS.timeoutMs.max).optional(),
+  expectedStatus: expectedStatusField.optional(),
+  method: methodField.optional(),
+  followRedirects: z.boolean({ error: 'must be true or false' }).optional(),
+  paused: z.boolean({ error: 'must be true or false' }).optional(),
+};
+
+export const siteCreateSchema = z.strictObject(siteFields, {
+  error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object'),
+});
+
+export const sitePatchSchema = z.strictObject({ ...siteFields, url: urlField.optional() }, {
+  error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object'),
+});
+
+export type SiteCreateInput = z.input<typeof siteCreateSchema>;
+
+export interface ValidSite {
+  name: string;
+  url: string;
+  method: (typeof HTTP_METHODS)[number];
+  intervalSeconds: number;
+  timeoutMs: number;
+  expectedStatus: string;
+  followRedirects: boolean;
+  paused: boolean;
+}
+
+/** A site's display name when the user gave none: its host, without a leading `www.`. */
+export function nameFromUrl(url: string): string {
+  const host = new URL(url).hostname.replace(/^www\./, '');
+  return host.slice(0, SITE_LIMITS.nameMaxLength);
+}
+
+/** Turns zod issues into `{ field: message }`, one message per field (the first). */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) fields[key] ??= 'is not a known field';
+      continue;
+    }
+    const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '_';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+function describe(fields: Record<string, string>): string {
+  return Object.entries(fields)
+    .map(([field, message]) => (field === '_' ? `body ${message}` : `${field} ${message}`))
+    .join('; ');
+}
+
+function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const fields = fieldErrors(parsed.error);
+    throw new AppError('validation', `Invalid site: ${describe(fields)}`, fields);
+  }
+  return parsed.data;
+}
+
+/** Validates a new site and fills in the defaults; throws AppError('validation') naming each bad field. */
+export function validateNewSite(input: unknown): ValidSite {
+  const v = parseOrThrow(siteCreateSchema, input);
+  return {
+    url: v.url,
+    name: v.name && v.name.length > 0 ? v.name : nameFromUrl(v.url),
+    method: v.method ?? 'GET',
+    intervalSeconds: v.intervalSeconds ?? SITE_LIMITS.intervalSeconds.default,
+    timeoutMs: v.timeoutMs ?? SITE_LIMITS.timeoutMs.default,
+    expectedStatus: v.expectedStatus ?? DEFAULT_EXPECTED_STATUS,
+    followRedirects: v.followRedirects ?? true,
+    paused: v.paused ?? false,
+  };
+}
+
+/** Validates a partial update; only the fields given are returned. */
+export function validateSitePatch(input: unknown): Partial<ValidSite> {
+  const v = parseOrThrow(sitePatchSchema, input);
+  const patch: Partial<ValidSite> = {};
+  if (v.url !== undefined) patch.url = v.url;
+  // An empty name means "derive it from the URL"; the caller knows the URL the site will end up with.
+  if (v.name !== undefined) patch.name = v.name;
+  if (v.method !== undefined) patch.method = v.method;
+  if (v.intervalSeconds !== undefined) patch.intervalSeconds = v.intervalSeconds;
+  if (v.timeoutMs !== undefined) patch.timeoutMs = v.timeoutMs;
+  if (v.expectedStatus !== undefined) patch.expectedStatus = v.expectedStatus;
+  if (v.followRedirects !== undefined) patch.followRedirects = v.followRedirects;
+  if (v.paused !== undefined) patch.paused = v.paused;
+  return patch;
+}

@@ -1,0 +1,20 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { openStore, type Store } from '../../db';
+
+/** A fresh temporary directory, removed when the test ends. */
+export function tempDir(t: TestContext, prefix = 'upbeat-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A store on a real SQLite file in a fresh temp directory, closed and removed when the test ends. */
+export function tempStore(t: TestContext): Store {
+  const file = path.join(tempDir(t), 'upbeat.db');
+  const store = openStore(file);
+  t.after(() => store.close());
+  return store;
+}
