@@ -16,6 +16,10 @@ const envSchema = z.object({
   UPBEAT_MONITOR: onOff.default(true),
   /** How often the checker looks for site changes made by another process, ms. */
   UPBEAT_SYNC_MS: z.coerce.number().int().min(50).max(60000).default(250),
+  /** Set by `npm start`: Next.js leaves SIGTERM/SIGINT to us, so checks in flight can finish first. */
+  NEXT_MANUAL_SIG_HANDLE: z.string().optional(),
+  /** Where the web app is built (read by next.config.js too). */
+  UPBEAT_DIST_DIR: z.string().min(1).default('.next'),
 });
 
 export interface Config {
@@ -24,6 +28,9 @@ export interface Config {
   concurrency: number;
   monitorEnabled: boolean;
   syncMs: number;
+  /** True when this process, not Next.js, must handle SIGTERM/SIGINT. */
+  ownsSignals: boolean;
+  distDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +48,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     concurrency: e.UPBEAT_CONCURRENCY,
     monitorEnabled: e.UPBEAT_MONITOR,
     syncMs: e.UPBEAT_SYNC_MS,
+    distDir: e.UPBEAT_DIST_DIR,
+    ownsSignals: e.NEXT_MANUAL_SIG_HANDLE !== undefined && e.NEXT_MANUAL_SIG_HANDLE !== '',
   };
 }
 

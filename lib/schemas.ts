@@ -39,7 +39,6 @@ const urlField = z
   .transform((value) => new URL(value).href);
 
 // Control characters would break tables, logs and CSV exports.
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 const nameField = z

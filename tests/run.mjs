@@ -27,6 +27,14 @@ if (files.length === 0) {
   process.exit(1);
 }
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+// End-to-end files run against `next start`: build once, up front, when the build is missing or stale.
+if (files.some((f) => f.includes(`${path.sep}e2e${path.sep}`))) {
+  const build = spawnSync(process.execPath, ['--import', 'tsx', 'lib/cli/ensure-build.ts'], { cwd: root, stdio: 'inherit', env });
+  if (build.status !== 0) {
+    console.error('the web app did not build; end-to-end tests cannot run');
+    process.exit(build.status ?? 1);
+  }
+}
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],

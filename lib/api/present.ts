@@ -1,0 +1,57 @@
+import type { CheckRecord, LastCheck, SiteWithLastCheck } from '../domain';
+
+/** Wire shapes of the REST API: ISO 8601 times, milliseconds rounded to 0.1. Pages and the CLI read these. */
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const round1 = (ms: number) => Math.round(ms * 10) / 10;
+
+export function presentLastCheck(c: LastCheck | null) {
+  if (!c) return null;
+  return {
+    checkedAt: iso(c.checkedAt),
+    ok: c.ok,
+    statusCode: c.statusCode,
+    latencyMs: round1(c.latencyMs),
+    error: c.error,
+  };
+}
+
+export function presentSite(s: SiteWithLastCheck) {
+  return {
+    id: s.id,
+    name: s.name,
+    url: s.url,
+    method: s.method,
+    intervalSeconds: s.intervalSeconds,
+    timeoutMs: s.timeoutMs,
+    expectedStatus: s.expectedStatus,
+    followRedirects: s.followRedirects,
+    paused: s.paused,
+    state: s.state,
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+    lastCheck: presentLastCheck(s.lastCheck),
+  };
+}
+export type ApiSite = ReturnType<typeof presentSite>;
+
+export function presentCheck(c: CheckRecord) {
+  return {
+    checkedAt: iso(c.checkedAt),
+    ok: c.ok,
+    statusCode: c.statusCode,
+    latencyMs: round1(c.timings.totalMs),
+    timings: {
+      dnsMs: round1(c.timings.dnsMs),
+      connectMs: round1(c.timings.connectMs),
+      tlsMs: round1(c.timings.tlsMs),
+      ttfbMs: round1(c.timings.ttfbMs),
+      transferMs: round1(c.timings.transferMs),
+      totalMs: round1(c.timings.totalMs),
+    },
+    error: c.error,
+    lagMs: c.lagMs,
+    tlsExpiresAt: c.tlsExpiresAt === null ? null : iso(c.tlsExpiresAt),
+  };
+}
+export type ApiCheck = ReturnType<typeof presentCheck>;

@@ -1,0 +1,80 @@
+import type { Store } from '../db';
+import type { CheckRecord, SiteWithLastCheck } from './domain';
+import { AppError } from './errors';
+import { nameFromUrl, validateNewSite, validateSitePatch } from './schemas';
+
+/**
+ * The site verbs every door uses (REST API, server actions, CLI): validate with the shared schema, then call
+ * the store. Bad input throws AppError('validation') before anything is written.
+ */
+
+export function parseSiteId(raw: string): number {
+  const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id)) throw new AppError('not_found', `No site with id ${JSON.stringify(raw)}`);
+  return id;
+}
+
+export function listSites(store: Store): SiteWithLastCheck[] {
+  return store.listSites();
+}
+
+export function getSite(store: Store, id: number): SiteWithLastCheck {
+  const site = store.getSite(id);
+  if (!site) throw new AppError('not_found', `No site with id ${id}`);
+  return site;
+}
+
+export function createSite(store: Store, input: unknown): SiteWithLastCheck {
+  return store.createSite(validateNewSite(input));
+}
+
+export function updateSite(store: Store, id: number, input: unknown): SiteWithLastCheck {
+  const patch = validateSitePatch(input);
+  const current = getSite(store, id);
+  if (patch.name === '') patch.name = nameFromUrl(patch.url ?? current.url);
+  const updated = store.updateSite(id, patch);
+  if (!updated) throw new AppError('not_found', `No site with id ${id}`);
+  return updated;
+}
+
+export function deleteSite(store: Store, id: number): void {
+  if (!store.deleteSite(id)) throw new AppError('not_found', `No site with id ${id}`);
+}
+
+export function requestCheck(store: Store, id: number): void {
+  if (!store.requestCheck(id)) throw new AppError('not_found', `No site with id ${id}`);
+}
+
+export const CHECKS_PAGE = { default: 100, max: 1000 } as const;
+
+/** Parses `limit` and `before` (ISO 8601 or epoch ms) from a query string. */
+export function parseChecksQuery(params: URLSearchParams): { limit: number; before?: number } {
+  const fields: Record<string, string> = {};
+  let limit: number = CHECKS_PAGE.default;
+  let before: number | undefined;
+  const rawLimit = params.get('limit');
+  if (rawLimit !== null) {
+    limit = /^\d+$/.test(rawLimit) ? Number(rawLimit) : NaN;
+    if (!Number.isInteger(limit) || limit < 1 || limit > CHECKS_PAGE.max) {
+      fields.limit = `must be a whole number from 1 to ${CHECKS_PAGE.max}`;
+    }
+  }
+  const rawBefore = params.get('before');
+  if (rawBefore !== null) {
+    before = /^\d+$/.test(rawBefore) ? Number(rawBefore) : Date.parse(rawBefore);
+    if (!Number.isFinite(before)) fields.before = 'must be an ISO 8601 time or epoch milliseconds';
+  }
+  if (Object.keys(fields).length > 0) {
+    throw new AppError(
+      'validation',
+      `Invalid query: ${Object.entries(fields).map(([k, v]) => `${k} ${v}`).join('; ')}`,
+      fields,
+    );
+  }
+  return before === undefined ? { limit } : { limit, before };
+}
+
+export function listChecks(store: Store, id: number, query: { limit: number; before?: number }): CheckRecord[] {
+  getSite(store, id);
+  return store.listChecks(id, query);
+}

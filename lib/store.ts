@@ -1,0 +1,19 @@
+import { openStore, type Store } from '../db';
+import { getConfig } from './config';
+
+/**
+ * The process's one store. Kept on globalThis because Next.js bundles instrumentation and route handlers as
+ * separate module graphs; a module-level variable would open the file once per graph.
+ */
+const KEY = Symbol.for('upbeat.store');
+type Holder = { [KEY]?: Store };
+
+export function getStore(): Store {
+  const holder = globalThis as Holder;
+  let store = holder[KEY];
+  if (!store || !store.db.open) {
+    store = openStore(getConfig().dbPath);
+    holder[KEY] = store;
+  }
+  return store;
+}

@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { tempDir } from './temp-store';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+export interface RunningApp {
+  baseUrl: string;
+  dbPath: string;
+  proc: ChildProcess;
+  /** Everything the server printed so far (stdout and stderr). */
+  output(): string;
+  /** SIGTERM, then wait for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** A free TCP port on 127.0.0.1 (bind port 0, read it, release it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the built app (`next start`) on a free port with a fresh temporary database, and stops it when the test
+ * ends. The build itself is made once by tests/run.mjs before the e2e files run.
+ */
+export async function startApp(
+  t: TestContext | null,
+  options: { env?: Record<string, string>; dbPath?: string } = {},
+): Promise<RunningApp> {
+  // Without a test context (suite-level hooks), the caller stops the app; the temp folder goes with it.
+  const ownDir = t ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'upbeat-app-'));
+  const dbPath = options.dbPath ?? path.join(ownDir ?? tempDir(t!, 'upbeat-app-'), 'upbeat.db');
+  const port = await freePort();
+  const proc = spawn(
+    process.execPath,
+    [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        NEXT_TELEMETRY_DISABLED: '1',
+        NEXT_MANUAL_SIG_HANDLE: '1',
+        UPBEAT_DB: dbPath,
+        UPBEAT_SYNC_MS: '100',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+    const code = await exited;
+    clearTimeout(timer);
+    if (ownDir) fs.rmSync(ownDir, { recursive: true, force: true });
+    return code;
+  };
+  t?.after(stop);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`next start exited with ${proc.exitCode}:\n${out}`);
+    try {
+      const res = await fetch(`${baseUrl}/api/sites`);
+      if (res.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`next start did not answer within 60 s:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { baseUrl, dbPath, proc, output: () => out, stop };
+}

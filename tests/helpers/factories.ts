@@ -1,0 +1,31 @@
+import type { NewCheck } from '../../lib/domain';
+import type { NewSite } from '../../db';
+
+export function newSite(over: Partial<NewSite> = {}): NewSite {
+  return {
+    name: 'Example',
+    url: 'http://127.0.0.1:9/',
+    method: 'GET',
+    intervalSeconds: 60,
+    timeoutMs: 5000,
+    expectedStatus: '200-399',
+    followRedirects: true,
+    paused: false,
+    ...over,
+  };
+}
+
+export function newCheck(siteId: number, checkedAt: number, over: Partial<NewCheck> = {}): NewCheck {
+  return {
+    siteId,
+    checkedAt,
+    ok: true,
+    statusCode: 200,
+    timings: { dnsMs: 0.5, connectMs: 1.25, tlsMs: 0, ttfbMs: 20.125, transferMs: 0.1, totalMs: 21.975 },
+    error: null,
+    lagMs: 0,
+    tlsExpiresAt: null,
+    tlsIssuer: null,
+    ...over,
+  };
+}
