@@ -40,7 +40,8 @@ function migrationsDir(): string {
   // process runs from the project folder, which is the fallback.
   const candidates: string[] = [];
   try {
-    candidates.push(fileURLToPath(new URL('./migrations/', import.meta.url)));
+    // Built with path.join rather than `new URL('./migrations/', …)`, which bundlers take for an asset import.
+    candidates.push(path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'));
   } catch {
     // import.meta.url is not a file: URL inside a bundle
   }

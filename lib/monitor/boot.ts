@@ -1,0 +1,68 @@
+import type { Store } from '../../db';
+import { getConfig } from '../config';
+import { getStore } from '../store';
+import { startMonitor, type Monitor } from './monitor';
+
+const KEY = Symbol.for('upbeat.monitor');
+type Holder = { [KEY]?: Monitor };
+
+/** The running checker of this process, if any (health endpoints read its stats). */
+export function currentMonitor(): Monitor | undefined {
+  return (globalThis as Holder)[KEY];
+}
+
+/**
+ * Starts the checker once per process, whether inside the web server (instrumentation.ts) or on its own
+ * (`npm run monitor`): the same code path in both modes. `ownsSignals` decides who handles SIGTERM/SIGINT.
+ */
+export function bootMonitor(options: { ownsSignals: boolean; log?: (line: string) => void }): Monitor | undefined {
+  const holder = globalThis as Holder;
+  if (holder[KEY]) return holder[KEY];
+  const config = getConfig();
+  const log = options.log ?? ((line: string) => console.log(line));
+  if (!config.monitorEnabled) {
+    log('[upbeat] checker off (UPBEAT_MONITOR=off): serving the UI and API only');
+    return undefined;
+  }
+  const store = getStore();
+  const monitor = startMonitor({ store, concurrency: config.concurrency, syncMs: config.syncMs });
+  holder[KEY] = monitor;
+  log(
+    `[upbeat] checker running: ${store.countSites()} sites, up to ${config.concurrency} checks in flight, ` +
+      `database ${store.file}`,
+  );
+  installShutdown(monitor, store, options.ownsSignals, log);
+  return monitor;
+}
+
+function installShutdown(monitor: Monitor, store: Store, ownsSignals: boolean, log: (line: string) => void) {
+  // Whoever ends the process, results already taken are written: exit handlers may do synchronous work, and
+  // better-sqlite3 is synchronous.
+  process.once('exit', () => {
+    monitor.flushNow();
+    store.close();
+  });
+  if (!ownsSignals) return;
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log(`[upbeat] ${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    const { inFlight } = monitor.stats().scheduler;
+    log(`[upbeat] ${signal}: stopping, waiting for ${inFlight} checks in flight`);
+    monitor.stop().then(
+      () => {
+        store.close();
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error('[upbeat] error while stopping', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
