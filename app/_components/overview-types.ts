@@ -1,0 +1,75 @@
+import type { SiteState } from '@/lib/domain';
+import type { ApiSite } from '@/lib/api/present';
+
+/**
+ * The wire shape of `GET /api/overview`, which the server page also passes to the overview island as its first
+ * data. Pure types and helpers, safe in the browser bundle.
+ */
+
+/** One minute of the last hour: `[minute index from spark.from, mean latency ms of passes or null, 1 if all passed]`. */
+export type SparkTuple = [index: number, latencyMs: number | null, ok: 0 | 1];
+
+export interface OverviewSiteWire extends Omit<ApiSite, 'createdAt'> {
+  /** Share of the last 24 h's checks that passed, 0..1; null before the first check. */
+  uptime24h: number | null;
+  checks24h: number;
+  spark: { from: number; bucketMs: number; points: SparkTuple[] };
+}
+
+export interface OverviewWire {
+  /** Server time of the reading, epoch ms. */
+  at: number;
+  sites: OverviewSiteWire[];
+  /**
+   * Set when `sites` holds only the first rows in display order: the server page sends those for its first
+   * paint and the browser loads the rest as soon as its event stream opens.
+   */
+  partial?: { total: number; counts: StateCounts };
+}
+
+/** Rows the server renders into the page's HTML; the browser renders the rest after hydration. */
+export const FIRST_ROWS = 60;
+
+/** Down first (they need someone), then pending, up, paused; by name within each group. */
+const STATE_ORDER: Record<SiteState, number> = { down: 0, pending: 1, up: 2, paused: 3 };
+
+// A fixed locale: the server picks the first rows in this order and the browser must agree, whatever its own
+// language. `numeric` sorts "web-2" before "web-10".
+const byName = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+export function compareSites(a: OverviewSiteWire, b: OverviewSiteWire): number {
+  return STATE_ORDER[a.state] - STATE_ORDER[b.state] || byName.compare(a.name, b.name) || a.id - b.id;
+}
+
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** The first `limit` sites in display order, with the whole list's counts. */
+export function firstRowsOf(overview: OverviewWire, limit: number): OverviewWire {
+  if (overview.sites.length <= limit) return overview;
+  const sites = [...overview.sites].sort(compareSites).slice(0, limit);
+  return { at: overview.at, sites, partial: { total: overview.sites.length, counts: countStates(overview.sites) } };
+}
+
+export interface StateCounts {
+  up: number;
+  down: number;
+  pending: number;
+  paused: number;
+}
+
+export function countStates(sites: readonly OverviewSiteWire[]): StateCounts {
+  const counts: StateCounts = { up: 0, down: 0, pending: 0, paused: 0 };
+  for (const s of sites) counts[s.state]++;
+  return counts;
+}
+
+/** The tab title: the down count first, so it shows in a crowded tab bar. */
+export function titleFor(down: number): string {
+  return down > 0 ? `(${down} down) Upbeat` : 'Upbeat';
+}

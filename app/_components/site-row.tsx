@@ -1,0 +1,92 @@
+import { memo } from 'react';
+import { formatLatency, formatUptime } from './format';
+import { hostOf, type OverviewSiteWire } from './overview-types';
+import { Sparkline } from './sparkline';
+import { StateBadge } from './state-badge';
+import { TimeAgo } from './time-ago';
+
+export type RowAction = 'check' | 'pause' | 'resume' | 'edit' | 'delete';
+
+function statusText(site: OverviewSiteWire): string {
+  const last = site.lastCheck;
+  if (!last) return '—';
+  if (last.statusCode !== null) return String(last.statusCode);
+  return last.error?.kind ?? '—';
+}
+
+/**
+ * One site: state, name and host, newest result, last hour, 24 h uptime, when, and what can be done. Plain
+ * markup with no handlers of its own: the table listens once for every row (`data-action` on the buttons),
+ * which keeps a thousand rows cheap to render and to hydrate. The roles are explicit because the stylesheet
+ * lays rows out as grids, and some browsers drop a table's semantics when its display changes.
+ */
+export const SiteRow = memo(function SiteRow({
+  site,
+  windowEnd,
+  checking,
+}: {
+  site: OverviewSiteWire;
+  windowEnd: number;
+  /** A "check now" is waiting for its result. */
+  checking: boolean;
+}) {
+  const last = site.lastCheck;
+  const errorTitle = last?.error ? `${last.error.kind}: ${last.error.message}` : undefined;
+  const hidden = <span className="visually-hidden"> {site.name}</span>;
+  return (
+    <tr role="row" className="site-row" data-state={site.state} data-site-id={site.id}>
+      <td role="cell" className="cell-state">
+        <StateBadge state={site.state} />
+      </td>
+      <th role="rowheader" scope="row" className="cell-name">
+        <a href={`/sites/${site.id}`} className="site-name" data-nav="">
+          {site.name}
+        </a>
+        <span className="site-host" title={site.url}>
+          {hostOf(site.url)}
+        </span>
+      </th>
+      <td role="cell" className="cell-status" data-label="Status" title={errorTitle}>
+        <span className={last && !last.ok ? 'text-down' : undefined}>{statusText(site)}</span>
+      </td>
+      <td role="cell" className="cell-latency" data-label="Latency">
+        {formatLatency(last?.latencyMs)}
+      </td>
+      <td role="cell" className="cell-spark">
+        <Sparkline spark={site.spark} windowEnd={windowEnd} />
+      </td>
+      <td role="cell" className="cell-uptime" data-label="24 h">
+        {formatUptime(site.uptime24h)}
+      </td>
+      <td role="cell" className="cell-checked" data-label="Checked">
+        <TimeAgo iso={last?.checkedAt ?? null} />
+      </td>
+      <td role="cell" className="cell-actions">
+        <div className="row-actions">
+          <button
+            type="button"
+            className="btn btn-small"
+            data-action="check"
+            disabled={site.paused}
+            aria-disabled={checking || undefined}
+          >
+            {checking ? 'Checking…' : 'Check now'}
+            {hidden}
+          </button>
+          <button type="button" className="btn btn-small" data-action={site.paused ? 'resume' : 'pause'}>
+            {site.paused ? 'Resume' : 'Pause'}
+            {hidden}
+          </button>
+          <button type="button" className="btn btn-small" data-action="edit">
+            Edit
+            {hidden}
+          </button>
+          <button type="button" className="btn btn-small btn-danger-quiet" data-action="delete">
+            Delete
+            {hidden}
+          </button>
+        </div>
+      </td>
+    </tr>
+  );
+});

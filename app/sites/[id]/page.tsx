@@ -1,0 +1,67 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { presentCheck, type ApiCheck } from '@/lib/api/present';
+import { isAppError } from '@/lib/errors';
+import { CHECKS_PAGE_SIZE, DEFAULT_RANGE, isRangeKey, loadHistory, type HistoryPayload, type RangeKey } from '@/lib/history';
+import { parseSiteId } from '@/lib/sites';
+import { getStore } from '@/lib/store';
+import { SiteView } from './site-view';
+
+export const dynamic = 'force-dynamic';
+
+type Props = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+function siteIdOf(raw: string): number | null {
+  try {
+    return parseSiteId(raw);
+  } catch {
+    return null;
+  }
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const id = siteIdOf((await params).id);
+  const site = id === null ? undefined : getStore().getSite(id);
+  return { title: site ? site.name : 'Site not found' };
+}
+
+/** The page's data as of now, or null when there is no such site. */
+function readSite(id: number, range: RangeKey): { history: HistoryPayload; checks: ApiCheck[] } | null {
+  const store = getStore();
+  try {
+    return {
+      history: loadHistory(store, id, range, Date.now()),
+      checks: store.listChecks(id, { limit: CHECKS_PAGE_SIZE }).map(presentCheck),
+    };
+  } catch (err) {
+    if (isAppError(err) && err.code === 'not_found') return null;
+    throw err;
+  }
+}
+
+/**
+ * One site: header, latency chart, status strip, uptime, certificate and check log. The data is read here, on
+ * the server, so the first paint is complete; the client island keeps it live. No loading.tsx: the page must
+ * not start streaming before it knows whether the site exists, or an unknown id could not answer 404.
+ */
+export default async function SitePage({ params, searchParams }: Props) {
+  const id = siteIdOf((await params).id);
+  if (id === null) notFound();
+  const requested = (await searchParams).range;
+  const range = isRangeKey(requested) ? requested : DEFAULT_RANGE;
+  const data = readSite(id, range);
+  if (!data) notFound();
+  const { history, checks } = data;
+  return (
+    <SiteView
+      siteId={id}
+      initialRange={range}
+      initialHistory={history}
+      initialChecks={checks}
+      pageSize={CHECKS_PAGE_SIZE}
+    />
+  );
+}

@@ -1,0 +1,219 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Store } from '../../../db';
+import { SPARK_BUCKETS, SPARK_BUCKET_MS } from '../../../db/overview';
+import type { NewCheck } from '../../../lib/domain';
+import { createChangeFeed, type ChangeEvent } from '../../../lib/events';
+import { tempStore } from '../../helpers/temp-store';
+
+const site = (name: string, extra: { paused?: boolean } = {}) => ({
+  name,
+  url: `http://127.0.0.1:9/${name}`,
+  method: 'GET' as const,
+  intervalSeconds: 60,
+  timeoutMs: 5000,
+  expectedStatus: '200-399',
+  followRedirects: true,
+  paused: extra.paused ?? false,
+});
+
+const NOW = 1_700_000_000_000;
+const MIN = 60_000;
+
+function check(siteId: number, checkedAt: number, ok: boolean, totalMs = 10): NewCheck {
+  return {
+    siteId,
+    checkedAt,
+    ok,
+    statusCode: ok ? 200 : 500,
+    timings: { dnsMs: 0, connectMs: 1, tlsMs: 0, ttfbMs: totalMs - 1, transferMs: 0, totalMs },
+    error: ok ? null : { kind: 'status', message: 'HTTP 500' },
+    lagMs: 0,
+    tlsExpiresAt: null,
+    tlsIssuer: null,
+  };
+}
+
+function seed(store: Store) {
+  const a = store.createSite(site('a'), NOW - 2 * 86_400_000);
+  const b = store.createSite(site('b'), NOW - 2 * 86_400_000);
+  const c = store.createSite(site('c', { paused: true }), NOW - 2 * 86_400_000);
+  return { a: a.id, b: b.id, c: c.id };
+}
+
+test('an empty database has an empty overview', (t) => {
+  const store = tempStore(t);
+  assert.deepEqual(store.overview({ now: NOW }), []);
+});
+
+test('a site without checks is pending, with no uptime and an empty sparkline', (t) => {
+  const store = tempStore(t);
+  const { a, c } = seed(store);
+  const rows = store.overview({ now: NOW });
+  assert.equal(rows.length, 3);
+  const first = rows.find((r) => r.id === a)!;
+  assert.equal(first.state, 'pending');
+  assert.equal(first.lastCheck, null);
+  assert.equal(first.uptime24h, null);
+  assert.equal(first.checks24h, 0);
+  assert.deepEqual(first.spark, []);
+  assert.equal(rows.find((r) => r.id === c)!.state, 'paused');
+});
+
+test('uptime counts only the last 24 h of checks', (t) => {
+  const store = tempStore(t);
+  const { a, b } = seed(store);
+  store.recordChecks([
+    check(a, NOW - 25 * 3_600_000, false), // older than a day: ignored
+    check(a, NOW - 3 * 3_600_000, true),
+    check(a, NOW - 2 * 3_600_000, false),
+    check(a, NOW - 1 * 3_600_000, true),
+    check(a, NOW - 1000, true),
+    check(b, NOW - 1000, false),
+  ]);
+  const rows = store.overview({ now: NOW });
+  const ra = rows.find((r) => r.id === a)!;
+  assert.equal(ra.checks24h, 4);
+  assert.equal(ra.uptime24h, 0.75);
+  assert.equal(ra.state, 'up');
+  assert.equal(ra.lastCheck?.checkedAt, NOW - 1000);
+  const rb = rows.find((r) => r.id === b)!;
+  assert.equal(rb.uptime24h, 0);
+  assert.equal(rb.state, 'down');
+  assert.equal(rb.lastCheck?.statusCode, 500);
+  assert.deepEqual(rb.lastCheck?.error, { kind: 'status', message: 'HTTP 500' });
+});
+
+test('the sparkline has one point per whole minute of the last hour, oldest first', (t) => {
+  const store = tempStore(t);
+  const { a } = seed(store);
+  const minute = Math.floor(NOW / MIN) * MIN;
+  store.recordChecks([
+    check(a, minute - SPARK_BUCKETS * MIN, true, 999), // just before the window: ignored
+    check(a, minute - 10 * MIN + 1000, true, 10),
+    check(a, minute - 10 * MIN + 30_000, true, 30), // same minute: averaged
+    check(a, minute - 5 * MIN, false, 5000), // failed: no latency, marked not ok
+    check(a, minute + 100, true, 20), // the current, unfinished minute counts
+  ]);
+  const spark = store.overview({ now: NOW }).find((r) => r.id === a)!.spark;
+  assert.deepEqual(spark, [
+    { at: minute - 10 * MIN, latencyMs: 20, ok: true },
+    { at: minute - 5 * MIN, latencyMs: null, ok: false },
+    { at: minute, latencyMs: 20, ok: true },
+  ]);
+  // The window's first minute is included, the one before it is not.
+  store.recordChecks([check(a, minute - (SPARK_BUCKETS - 1) * MIN, true, 7)]);
+  const again = store.overview({ now: NOW }).find((r) => r.id === a)!.spark;
+  assert.deepEqual(again[0], { at: minute - (SPARK_BUCKETS - 1) * MIN, latencyMs: 7, ok: true });
+  assert.ok(again.length <= SPARK_BUCKETS);
+  assert.equal(SPARK_BUCKET_MS, MIN);
+});
+
+test('a minute mixing passes and failures averages the passes and is marked not ok', (t) => {
+  const store = tempStore(t);
+  const { a } = seed(store);
+  const minute = Math.floor(NOW / MIN) * MIN;
+  store.recordChecks([check(a, minute + 1, true, 40), check(a, minute + 2, false, 9000)]);
+  assert.deepEqual(store.overview({ now: NOW })[0]!.spark, [{ at: minute, latencyMs: 40, ok: false }]);
+});
+
+test('asking for some ids returns exactly those sites, and an empty list returns none', (t) => {
+  const store = tempStore(t);
+  const { a, b, c } = seed(store);
+  store.recordChecks([check(b, NOW - 1000, true)]);
+  assert.deepEqual(
+    store.overview({ now: NOW, ids: [c, b] }).map((r) => r.id),
+    [b, c],
+  );
+  assert.deepEqual(store.overview({ now: NOW, ids: [] }), []);
+  assert.deepEqual(store.overview({ now: NOW, ids: [999] }), []);
+  // The full overview and the filtered one agree on a site.
+  const full = store.overview({ now: NOW }).find((r) => r.id === b);
+  assert.deepEqual(store.overview({ now: NOW, ids: [b] })[0], full);
+  assert.ok(store.overview({ now: NOW }).some((r) => r.id === a));
+});
+
+test('checkedSince names each site with new results once and moves the cursor', (t) => {
+  const store = tempStore(t);
+  const { a, b } = seed(store);
+  const start = store.checkedSince(0);
+  assert.deepEqual(start, { latestId: 0, siteIds: [] });
+  store.recordChecks([check(b, NOW, true), check(a, NOW, true), check(b, NOW + 1, false)]);
+  const next = store.checkedSince(start.latestId);
+  assert.deepEqual(next.siteIds, [a, b]);
+  assert.equal(next.latestId, store.latestCheckId());
+  assert.deepEqual(store.checkedSince(next.latestId), { latestId: next.latestId, siteIds: [] });
+  store.recordChecks([check(a, NOW + 2, true)]);
+  assert.deepEqual(store.checkedSince(next.latestId).siteIds, [a]);
+});
+
+test('the overview reads 1,000 sites with an hour of 60 s checks in one statement, fast', (t) => {
+  const store = tempStore(t);
+  const ids: number[] = [];
+  store.db.transaction(() => {
+    for (let i = 0; i < 1000; i++) ids.push(store.createSite(site(`s${i}`), NOW - 3_600_000).id);
+  })();
+  const batch: NewCheck[] = [];
+  for (const id of ids) {
+    for (let k = 0; k < 60; k++) batch.push(check(id, NOW - 3_600_000 + k * MIN + (id % 60) * 1000, k % 17 !== 0, 5 + (k % 7)));
+  }
+  store.recordChecks(batch);
+  store.overview({ now: NOW }); // warm the page cache
+  const times: number[] = [];
+  let rows = store.overview({ now: NOW });
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    rows = store.overview({ now: NOW });
+    times.push(performance.now() - t0);
+  }
+  times.sort((x, y) => x - y);
+  const median = times[2]!;
+  t.diagnostic(`overview of 1,000 sites x 60 checks: median ${median.toFixed(1)} ms (of ${times.map((x) => x.toFixed(1)).join(', ')})`);
+  assert.equal(rows.length, 1000);
+  assert.ok(rows.every((r) => r.checks24h === 60 && r.spark.length >= 59 && r.spark.length <= SPARK_BUCKETS));
+  // Generous bound for slow CI machines; the figure above is what matters.
+  assert.ok(median < 1000, `overview took ${median} ms`);
+});
+
+test('the change feed reads changes from the database, and polls only while someone listens', async (t) => {
+  const store = tempStore(t);
+  const { a, b } = seed(store);
+  let reads = 0;
+  const feed = createChangeFeed(
+    {
+      checkedSince: (afterId) => {
+        reads++;
+        return store.checkedSince(afterId);
+      },
+      latestCheckId: () => store.latestCheckId(),
+      sitesRevision: () => store.sitesRevision(),
+    },
+    { pollMs: 10 },
+  );
+  const tick = () => new Promise((r) => setTimeout(r, 40));
+  await tick();
+  assert.equal(reads, 0, 'no listener, no polling');
+
+  const got: ChangeEvent[] = [];
+  const stop = feed.subscribe((e) => got.push(e));
+  const second: ChangeEvent[] = [];
+  const stopSecond = feed.subscribe((e) => second.push(e));
+  // Written straight to the file, as a checker in another process would.
+  store.recordChecks([check(b, NOW, true), check(a, NOW, false)]);
+  await tick();
+  assert.deepEqual(got, [{ type: 'checks', siteIds: [a, b] }]);
+  assert.deepEqual(second, got, 'every listener hears each change once');
+
+  store.updateSite(a, { name: 'renamed' });
+  await tick();
+  assert.equal(got.at(-1)?.type, 'sites');
+  assert.equal(got.length, 2);
+
+  stop();
+  stopSecond();
+  stopSecond(); // twice is harmless
+  assert.equal(feed.listenerCount, 0);
+  const before = reads;
+  await tick();
+  assert.equal(reads, before, 'the last listener leaving stops the polling');
+});

@@ -1,0 +1,268 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChartSample } from '../../db';
+import { presentCheck } from '../../lib/api/present';
+import { isAppError } from '../../lib/errors';
+import {
+  BUCKET_SIZES,
+  CSV_COLUMNS,
+  MAX_CHART_POINTS,
+  chooseBucketMs,
+  csvField,
+  csvLine,
+  downsample,
+  exportFileName,
+  exportStream,
+  parseExportFormat,
+  parseRange,
+} from '../../lib/history';
+import { newCheck, newSite } from '../helpers/factories';
+import { tempStore } from '../helpers/temp-store';
+
+const NOW = 1_750_000_000_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+function sample(checkedAt: number, totalMs: number, ok = true): ChartSample {
+  // Phases that add up to the total, so stacking can be checked against it.
+  return {
+    checkedAt,
+    ok,
+    dnsMs: totalMs * 0.1,
+    connectMs: totalMs * 0.2,
+    tlsMs: totalMs * 0.3,
+    ttfbMs: totalMs * 0.3,
+    transferMs: totalMs * 0.1,
+    totalMs,
+  };
+}
+
+/** RFC 4180 reader, enough to read back what the export writes. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += ch;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+describe('parseRange', () => {
+  test('each named range ends now and reaches back its length', () => {
+    assert.deepEqual(parseRange('1h', NOW), { range: '1h', from: NOW - HOUR, to: NOW });
+    assert.deepEqual(parseRange('24h', NOW), { range: '24h', from: NOW - DAY, to: NOW });
+    assert.deepEqual(parseRange('7d', NOW), { range: '7d', from: NOW - 7 * DAY, to: NOW });
+    assert.deepEqual(parseRange('30d', NOW), { range: '30d', from: NOW - 30 * DAY, to: NOW });
+  });
+
+  test('an absent or empty range is the 24 h default', () => {
+    assert.equal(parseRange(null, NOW).range, '24h');
+    assert.equal(parseRange(undefined, NOW).range, '24h');
+    assert.equal(parseRange('', NOW).range, '24h');
+  });
+
+  for (const bad of ['2h', '24H', ' 24h', 'toString', '__proto__', '30d;', '1e3']) {
+    test(`${JSON.stringify(bad)} is a validation error naming the field`, () => {
+      assert.throws(
+        () => parseRange(bad, NOW),
+        (err) => isAppError(err) && err.code === 'validation' && typeof err.fields?.range === 'string',
+      );
+    });
+  }
+
+  test('export format is csv by default, json on request, anything else refused', () => {
+    assert.equal(parseExportFormat(null), 'csv');
+    assert.equal(parseExportFormat('json'), 'json');
+    assert.throws(() => parseExportFormat('xml'), (err) => isAppError(err) && err.fields?.format !== undefined);
+  });
+});
+
+describe('chooseBucketMs', () => {
+  test('picks the smallest named bucket that keeps the span within the point budget', () => {
+    assert.equal(chooseBucketMs(0, HOUR), 2000); // 3,600 one-second checks → 1,800 points
+    assert.equal(chooseBucketMs(0, 7 * DAY), 10 * MINUTE); // 5 min would be 2,016 points
+    assert.equal(chooseBucketMs(0, 30 * DAY), 30 * MINUTE); // 1,440 points
+  });
+
+  test('never yields more points than the budget, for any span', () => {
+    for (const span of [1, 999, HOUR, DAY + 1, 13 * DAY, 30 * DAY, 400 * DAY]) {
+      const bucket = chooseBucketMs(NOW, NOW + span, 100);
+      assert.ok(BUCKET_SIZES.includes(bucket));
+      if (bucket !== BUCKET_SIZES.at(-1)) assert.ok(Math.ceil(span / bucket) <= 100, `span ${span}`);
+    }
+  });
+});
+
+describe('downsample', () => {
+  test('up to the budget, every check is its own point; failed checks carry no latency', () => {
+    const samples = [sample(NOW, 10), sample(NOW + MINUTE, 30, false), sample(NOW + 2 * MINUTE, 20)];
+    const s = downsample(samples, NOW, NOW + HOUR);
+    assert.equal(s.bucketMs, 0);
+    assert.deepEqual(s.t, [NOW, NOW + MINUTE, NOW + 2 * MINUTE]);
+    assert.deepEqual(s.checks, [1, 1, 1]);
+    assert.deepEqual(s.failed, [0, 1, 0]);
+    assert.deepEqual(s.avg, [10, null, 20]);
+    assert.deepEqual(s.min, [10, null, 20]);
+    assert.deepEqual(s.max, [10, null, 20]);
+    assert.deepEqual(s.ttfb, [3, null, 6]);
+  });
+
+  test('30 days of one-minute checks become at most MAX_CHART_POINTS buckets keeping min, max and failures', () => {
+    const from = Math.floor(NOW / DAY) * DAY;
+    const to = from + 30 * DAY;
+    const samples: ChartSample[] = [];
+    for (let t = from; t < to; t += MINUTE) samples.push(sample(t, 100 + ((t / MINUTE) % 7)));
+    // One spike and one failure, inside the same bucket.
+    samples[5000] = sample(samples[5000]!.checkedAt, 5000);
+    samples[5001] = sample(samples[5001]!.checkedAt, 0, false);
+    assert.equal(samples.length, 43_200);
+    const s = downsample(samples, from, to);
+    assert.ok(s.bucketMs > 0);
+    assert.ok(s.t.length <= MAX_CHART_POINTS, `${s.t.length} points`);
+    assert.equal(s.t.length, 30 * DAY / s.bucketMs);
+    assert.equal(s.checks.reduce((a, b) => a + b, 0), 43_200, 'every check is in exactly one bucket');
+    assert.equal(s.failed.reduce((a, b) => a + b, 0), 1);
+    assert.equal(Math.max(...s.max.map((v) => v ?? 0)), 5000, 'the spike survives as a bucket maximum');
+    const spike = s.max.indexOf(5000);
+    assert.equal(s.failed[spike], 1);
+    assert.equal(s.min[spike], 100);
+    for (let i = 0; i < s.t.length; i++) {
+      assert.equal(s.t[i]! % s.bucketMs, 0, 'buckets are aligned to the epoch');
+      const avg = s.avg[i]!;
+      assert.ok(s.min[i]! <= avg && avg <= s.max[i]!);
+      const stacked = s.dns[i]! + s.connect[i]! + s.tls[i]! + s.ttfb[i]! + s.transfer[i]!;
+      assert.ok(Math.abs(stacked - avg) < 0.5, `phases add up to the mean at ${i}: ${stacked} vs ${avg}`);
+    }
+  });
+
+  test('a bucket whose checks all failed has no latency but counts the failures', () => {
+    const samples: ChartSample[] = [];
+    for (let i = 0; i < 30; i++) samples.push(sample(NOW + i * 1000, 10, i < 10 || i >= 20));
+    const s = downsample(samples, NOW, NOW + 30_000, 3);
+    assert.equal(s.bucketMs, 10_000);
+    const failedOnly = s.failed.findIndex((f, i) => f > 0 && f === s.checks[i]);
+    assert.ok(failedOnly >= 0);
+    assert.equal(s.avg[failedOnly], null);
+    assert.equal(s.min[failedOnly], null);
+  });
+
+  test('a gap of more than a few steps gets one empty point, so the line breaks there', () => {
+    const samples = [
+      sample(NOW, 10),
+      sample(NOW + MINUTE, 10),
+      sample(NOW + 2 * MINUTE, 10),
+      sample(NOW + 60 * MINUTE, 10), // the monitor was off for most of an hour
+      sample(NOW + 61 * MINUTE, 10),
+    ];
+    const s = downsample(samples, NOW, NOW + 2 * HOUR);
+    assert.deepEqual(s.t, [NOW, NOW + MINUTE, NOW + 2 * MINUTE, NOW + 3 * MINUTE, NOW + 60 * MINUTE, NOW + 61 * MINUTE]);
+    assert.equal(s.checks[3], 0);
+    assert.equal(s.avg[3], null);
+    // Two missed checks are jitter, not a gap.
+    const jitter = downsample([sample(NOW, 1), sample(NOW + MINUTE, 1), sample(NOW + 3 * MINUTE, 1)], NOW, NOW + HOUR);
+    assert.equal(jitter.t.length, 3);
+  });
+
+  test('no checks, no points', () => {
+    const s = downsample([], NOW - DAY, NOW);
+    assert.equal(s.t.length, 0);
+    assert.equal(s.bucketMs, 0);
+  });
+});
+
+describe('export', () => {
+  test('CSV fields are quoted only when they must be, with quotes doubled', () => {
+    assert.equal(csvField('plain'), 'plain');
+    assert.equal(csvField(null), '');
+    assert.equal(csvField(12.5), '12.5');
+    assert.equal(csvField('a,b'), '"a,b"');
+    assert.equal(csvField('say "hi"'), '"say ""hi"""');
+    assert.equal(csvField('two\nlines'), '"two\nlines"');
+  });
+
+  test('an error message that reads like a formula is defused in CSV', () => {
+    const line = csvLine(
+      presentCheck({
+        id: 1,
+        ...newCheck(1, NOW, { ok: false, error: { kind: 'status', message: '=HYPERLINK("x")' } }),
+      }),
+    );
+    const [fields] = parseCsv(line);
+    assert.equal(fields![CSV_COLUMNS.indexOf('error_message')], `'=HYPERLINK("x")`);
+  });
+
+  test('file names are a safe slug with the range and time', () => {
+    assert.equal(exportFileName('Example Shop / API', '24h', NOW, 'csv'), 'upbeat-example-shop-api-24h-20250615T1506Z.csv');
+    assert.equal(exportFileName('"; rm -rf', '7d', NOW, 'json'), 'upbeat-rm-rf-7d-20250615T1506Z.json');
+    assert.equal(exportFileName('日本', '1h', NOW, 'json'), 'upbeat-site-1h-20250615T1506Z.json');
+  });
+
+  test('the stream reads back to exactly the stored checks of the range, as CSV and as JSON', async (t) => {
+    const store = tempStore(t);
+    const site = store.createSite(newSite({ intervalSeconds: 1 }));
+    const from = NOW - DAY;
+    const batch = [];
+    // 2,500 checks spread over the day, so the export crosses many slices; one just outside on each side.
+    for (let i = 0; i < 2500; i++) batch.push(newCheck(site.id, from + i * 30_000));
+    batch.push(newCheck(site.id, from - 1), newCheck(site.id, NOW));
+    batch[7] = newCheck(site.id, from + 7 * 30_000, {
+      ok: false,
+      statusCode: 502,
+      error: { kind: 'status', message: 'Bad "gateway",\r\n<b>really</b>' },
+    });
+    store.recordChecks(batch);
+    const expected = store.checksBetween(site.id, from, NOW).map(presentCheck);
+    assert.equal(expected.length, 2500);
+
+    const csv = await new Response(exportStream(store, site, '24h', from, NOW, 'csv')).text();
+    const rows = parseCsv(csv);
+    assert.deepEqual(rows[0], [...CSV_COLUMNS]);
+    assert.equal(rows.length, 2501);
+    const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    rows.slice(1).forEach((r, i) => {
+      const c = expected[i]!;
+      assert.equal(r[col('checked_at')], c.checkedAt);
+      assert.equal(r[col('ok')], String(c.ok));
+      assert.equal(r[col('latency_ms')], String(c.latencyMs));
+      assert.equal(r[col('error_message')], c.error?.message ?? '');
+    });
+
+    const json = JSON.parse(await new Response(exportStream(store, site, '24h', from, NOW, 'json')).text());
+    assert.deepEqual(json.checks, expected);
+    assert.equal(json.range, '24h');
+    assert.equal(json.site.id, site.id);
+  });
+
+  test('an empty range is a header-only CSV and an empty JSON list', async (t) => {
+    const store = tempStore(t);
+    const site = store.createSite(newSite());
+    const csv = await new Response(exportStream(store, site, '1h', NOW - HOUR, NOW, 'csv')).text();
+    assert.equal(csv, CSV_COLUMNS.join(',') + '\r\n');
+    const json = JSON.parse(await new Response(exportStream(store, site, '1h', NOW - HOUR, NOW, 'json')).text());
+    assert.deepEqual(json.checks, []);
+  });
+});
