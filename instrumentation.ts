@@ -6,7 +6,20 @@ export async function register(): Promise<void> {
   // NEXT_RUNTIME is a build-time constant here, not configuration: the checker needs Node, never the edge runtime.
   // eslint-disable-next-line no-restricted-syntax
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { getConfig } = await import('./lib/config');
+  const { ConfigError, getConfig } = await import('./lib/config');
+  const { DatabaseOpenError } = await import('./db');
+  const { getStore } = await import('./lib/store');
   const { bootMonitor } = await import('./lib/monitor/boot');
-  bootMonitor({ ownsSignals: getConfig().ownsSignals });
+  try {
+    // Opened here, checker or not, so a bad path or environment stops the start with one clear line instead of
+    // a server that answers every request with a 500.
+    getStore();
+    bootMonitor({ ownsSignals: getConfig().ownsSignals });
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof DatabaseOpenError) {
+      console.error(`upbeat: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
 }

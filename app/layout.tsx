@@ -1,8 +1,10 @@
 import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { AccountMenu } from './_components/account-menu';
 import { THEME_SCRIPT } from './_components/theme';
 import { ThemeToggle } from './_components/theme-toggle';
+import { cspNonce, peekViewer } from '@/lib/auth/page';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -20,12 +22,16 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The theme script is ours and inline, so it carries this request's CSP nonce (see proxy.ts).
+  const nonce = await cspNonce();
+  // Header links only for someone who may see the pages: nothing on /login and /setup before that.
+  const viewer = await peekViewer();
   return (
     // The head script sets data-theme before React hydrates, hence suppressHydrationWarning on <html> only.
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body>
         <a className="skip-link" href="#main">
@@ -47,7 +53,15 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               </svg>
               Upbeat
             </Link>
-            <ThemeToggle />
+            <div className="header-actions">
+              {viewer && (
+                <Link href="/settings/storage" className="header-link header-link-wide">
+                  Storage
+                </Link>
+              )}
+              {viewer && <AccountMenu username={viewer.user?.username ?? null} />}
+              <ThemeToggle />
+            </div>
           </div>
         </header>
         {/* Each page renders its own <main id="main">, the skip link's target. */}

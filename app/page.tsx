@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
 import { cache } from 'react';
+import { HealthBanner } from './_components/health-banner';
 import { Overview } from './_components/overview';
 import { FIRST_ROWS, firstRowsOf, titleFor } from './_components/overview-types';
 import { presentOverview } from './_components/present-overview';
+import { peekViewer, requireViewer } from '@/lib/auth/page';
 import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';
@@ -13,7 +15,9 @@ const readOverview = cache(() => {
   return presentOverview(getStore().overview({ now }), now);
 });
 
-export function generateMetadata(): Metadata {
+export async function generateMetadata(): Promise<Metadata> {
+  // The title carries the down count: nothing of it for someone who may not see the page.
+  if (!(await peekViewer())) return { title: { absolute: 'Upbeat' } };
   const down = readOverview().sites.filter((s) => s.state === 'down').length;
   return {
     title: { absolute: titleFor(down) },
@@ -22,11 +26,13 @@ export function generateMetadata(): Metadata {
 }
 
 /** The overview: rendered on the server with the current data (no jump when it arrives), then kept live. */
-export default function Home() {
+export default async function Home() {
+  const viewer = await requireViewer('/');
   return (
     <main id="main" className="container">
+      <HealthBanner />
       {/* Only the first rows travel with the page; the island loads the rest once it is live. */}
-      <Overview initial={firstRowsOf(readOverview(), FIRST_ROWS)} />
+      <Overview initial={firstRowsOf(readOverview(), FIRST_ROWS)} canWrite={viewer.canWrite} />
     </main>
   );
 }

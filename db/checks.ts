@@ -1,6 +1,16 @@
 import type { Db } from './connection';
 import { errorKindCode, errorKindFromCode, fromMicros, toMicros } from './codes';
+import { RollupBatch, type RollupWriter } from './rollups';
 import type { CheckRecord, NewCheck } from '../lib/domain';
+
+/** The raw row's columns as reads see them: the certificate comes from its dictionary entry (check_tls). */
+const CHECK_COLUMNS = `c.id, c.site_id, c.checked_at, c.ok, c.status_code, c.error_kind, c.error_message, c.dns_us,
+  c.connect_us, c.tls_us, c.ttfb_us, c.transfer_us, c.total_us, c.lag_ms, t.expires_at AS tls_expires_at,
+  t.issuer AS tls_issuer`;
+const FROM_CHECKS = `FROM checks c LEFT JOIN check_tls t ON t.id = c.tls_id`;
+
+/** A check_tls entry's seen_at is written rounded up to this, so a site's hour of checks costs one write. */
+const TLS_SEEN_STEP_MS = 3_600_000;
 
 interface CheckRow {
   id: number;
@@ -59,8 +69,10 @@ export interface RecordOutcome {
 
 export interface CheckVerbs {
   /**
-   * Writes a batch of results in ONE transaction: the raw rows and each site's derived state. A result whose
-   * site no longer exists is dropped quietly. Synchronous by design: never hold a transaction across I/O.
+   * Writes a batch of results in ONE transaction: the raw rows, their minute/hour/day rollups (merged in memory
+   * per site and bucket first, then one upsert each) and each site's derived state, so raw rows and rollups can
+   * never disagree. A result whose site no longer exists is dropped quietly, from both. Synchronous by design:
+   * never hold a transaction across I/O.
    */
   recordChecks(batch: readonly NewCheck[]): RecordOutcome;
   listChecks(siteId: number, options: ListChecksOptions): CheckRecord[];
@@ -71,34 +83,72 @@ export interface CheckVerbs {
   countChecks(): number;
 }
 
-export function createCheckVerbs(db: Db): CheckVerbs {
+export function createCheckVerbs(db: Db, rollups: RollupWriter): CheckVerbs {
   const insert = db.prepare(
     `INSERT INTO checks (site_id, checked_at, ok, status_code, error_kind, error_message, dns_us, connect_us, tls_us,
-       ttfb_us, transfer_us, total_us, lag_ms, tls_expires_at, tls_issuer)
+       ttfb_us, transfer_us, total_us, lag_ms, tls_id)
      SELECT @siteId, @checkedAt, @ok, @statusCode, @errorKind, @errorMessage, @dnsUs, @connectUs, @tlsUs, @ttfbUs,
-       @transferUs, @totalUs, @lagMs, @tlsExpiresAt, @tlsIssuer
+       @transferUs, @totalUs, @lagMs, @tlsId
      WHERE EXISTS (SELECT 1 FROM sites WHERE id = @siteId)`,
   );
-  // Only a newer check moves the state, so a late result cannot overwrite a fresher one.
+  // Only a newer check moves the state, so a late result cannot overwrite a fresher one. (NOT EXISTS rather than
+  // a comparison with the current newest check, so a missing row can never freeze the state.)
   const setState = db.prepare(
     `UPDATE sites SET last_check_id = @checkId,
        state = CASE WHEN paused = 1 THEN 'paused' WHEN @ok = 1 THEN 'up' ELSE 'down' END
-     WHERE id = @siteId AND (last_check_id IS NULL
-       OR (SELECT checked_at FROM checks WHERE id = last_check_id) <= @checkedAt)`,
+     WHERE id = @siteId
+       AND NOT EXISTS (SELECT 1 FROM checks WHERE id = sites.last_check_id AND checked_at > @checkedAt)`,
   );
+  const findTls = db.prepare<[number, string | null], { id: number; seen_at: number }>(
+    `SELECT id, seen_at FROM check_tls WHERE expires_at = ? AND issuer IS ?`,
+  );
+  const addTls = db.prepare<[number, string | null, number]>(
+    `INSERT INTO check_tls (expires_at, issuer, seen_at) VALUES (?, ?, ?)`,
+  );
+  const touchTls = db.prepare<[number, number]>(`UPDATE check_tls SET seen_at = max(seen_at, ?) WHERE id = ?`);
   const list = db.prepare<[number, number, number], CheckRow>(
-    `SELECT * FROM checks WHERE site_id = ? AND checked_at < ? ORDER BY checked_at DESC, id DESC LIMIT ?`,
+    `SELECT ${CHECK_COLUMNS} ${FROM_CHECKS}
+     WHERE c.site_id = ? AND c.checked_at < ? ORDER BY c.checked_at DESC, c.id DESC LIMIT ?`,
   );
   const between = db.prepare<[number, number, number], CheckRow>(
-    `SELECT * FROM checks WHERE site_id = ? AND checked_at >= ? AND checked_at < ? ORDER BY checked_at, id`,
+    `SELECT ${CHECK_COLUMNS} ${FROM_CHECKS}
+     WHERE c.site_id = ? AND c.checked_at >= ? AND c.checked_at < ? ORDER BY c.checked_at, c.id`,
   );
   const latest = db.prepare<[], { id: number | null }>(`SELECT max(id) AS id FROM checks`);
   const count = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM checks`);
 
+  // Certificate entries this connection has used: id and the seen_at it last wrote. A check no newer than that
+  // reuses the id without a write. The pruner only drops entries whose seen_at is past raw retention, so a
+  // cached id can be stale only for checks that are past retention themselves.
+  const tlsCache = new Map<string, { id: number; seenUntil: number }>();
+  const tlsIdOf = (expiresAt: number, issuer: string | null, checkedAt: number): number => {
+    const key = `${expiresAt}|${issuer ?? '\u0000'}`;
+    const cached = tlsCache.get(key);
+    if (cached && checkedAt <= cached.seenUntil) return cached.id;
+    const seenUntil = Math.ceil((checkedAt + 1) / TLS_SEEN_STEP_MS) * TLS_SEEN_STEP_MS;
+    const found = findTls.get(expiresAt, issuer);
+    let id: number;
+    if (found) {
+      id = found.id;
+      if (found.seen_at < seenUntil) touchTls.run(seenUntil, id);
+    } else {
+      id = Number(addTls.run(expiresAt, issuer, seenUntil).lastInsertRowid);
+    }
+    tlsCache.set(key, { id, seenUntil: Math.max(seenUntil, found?.seen_at ?? 0) });
+    return id;
+  };
+
   const recordTx = db.transaction((batch: readonly NewCheck[]): RecordOutcome => {
     let recorded = 0;
+    const groups = new RollupBatch();
     for (const c of batch) {
       const checkedAt = Math.round(c.checkedAt);
+      const dnsUs = toMicros(c.timings.dnsMs);
+      const connectUs = toMicros(c.timings.connectMs);
+      const tlsUs = toMicros(c.timings.tlsMs);
+      const ttfbUs = toMicros(c.timings.ttfbMs);
+      const transferUs = toMicros(c.timings.transferMs);
+      const totalUs = toMicros(c.timings.totalMs);
       const info = insert.run({
         siteId: c.siteId,
         checkedAt,
@@ -106,25 +156,35 @@ export function createCheckVerbs(db: Db): CheckVerbs {
         statusCode: c.statusCode,
         errorKind: c.error ? errorKindCode(c.error.kind) : null,
         errorMessage: c.error ? c.error.message : null,
-        dnsUs: toMicros(c.timings.dnsMs),
-        connectUs: toMicros(c.timings.connectMs),
-        tlsUs: toMicros(c.timings.tlsMs),
-        ttfbUs: toMicros(c.timings.ttfbMs),
-        transferUs: toMicros(c.timings.transferMs),
-        totalUs: toMicros(c.timings.totalMs),
+        dnsUs,
+        connectUs,
+        tlsUs,
+        ttfbUs,
+        transferUs,
+        totalUs,
         lagMs: Math.max(0, Math.round(c.lagMs)),
-        tlsExpiresAt: c.tlsExpiresAt,
-        tlsIssuer: c.tlsIssuer,
+        tlsId: c.tlsExpiresAt === null ? null : tlsIdOf(Math.round(c.tlsExpiresAt), c.tlsIssuer, checkedAt),
       });
       if (info.changes === 0) continue;
       recorded++;
       setState.run({ checkId: Number(info.lastInsertRowid), ok: c.ok ? 1 : 0, siteId: c.siteId, checkedAt });
+      groups.addCheck(c.siteId, checkedAt, c.ok ? { dnsUs, connectUs, tlsUs, ttfbUs, transferUs, totalUs } : null);
     }
+    rollups.apply(groups);
     return { recorded, dropped: batch.length - recorded };
   });
 
   return {
-    recordChecks: (batch) => (batch.length === 0 ? { recorded: 0, dropped: 0 } : recordTx(batch)),
+    recordChecks(batch) {
+      if (batch.length === 0) return { recorded: 0, dropped: 0 };
+      try {
+        return recordTx(batch);
+      } catch (err) {
+        // A rolled-back batch may have cached certificate ids that no longer exist.
+        tlsCache.clear();
+        throw err;
+      }
+    },
     listChecks: (siteId, { limit, before }) =>
       list.all(siteId, before ?? Number.MAX_SAFE_INTEGER, limit).map(toCheck),
     checksBetween: (siteId, from, to) => between.all(siteId, from, to).map(toCheck),

@@ -11,6 +11,7 @@ const KIND_TO_CODE: Record<ErrorKind, number> = {
   redirects: 7,
   protocol: 8,
   unknown: 9,
+  blocked: 10,
 };
 
 const CODE_TO_KIND = new Map<number, ErrorKind>(

@@ -1,5 +1,6 @@
 import type { Db } from './connection';
 import { fromMicros } from './codes';
+import { MINUTES_PER_HOUR, addMinutes, newMinuteCounts, type MinuteCounts } from './rollups';
 
 /** One check reduced to what a latency chart draws. Times are epoch ms, durations ms. */
 export interface ChartSample {
@@ -20,13 +21,114 @@ export interface UptimeFigure {
   percent: number | null;
 }
 
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
 export const UPTIME_WINDOWS = {
-  '24h': 24 * 3_600_000,
-  '7d': 7 * 24 * 3_600_000,
-  '30d': 30 * 24 * 3_600_000,
+  '24h': DAY,
+  '7d': 7 * DAY,
+  '30d': 30 * DAY,
+  '90d': 90 * DAY,
+  '1y': 365 * DAY,
 } as const;
 export type UptimeWindow = keyof typeof UPTIME_WINDOWS;
 export type UptimeWindows = Record<UptimeWindow, UptimeFigure>;
+
+/**
+ * The bucket each window is counted in, read from the rollups of that size: its start is `now` aligned down to
+ * the bucket, minus its length, and it runs to now (the current, unfinished bucket included). So the 24 h
+ * figure holds the checks of the last 1,440 whole minutes and of the current one; 7 d and 30 d count whole
+ * hours; 90 d and 1 y whole days (UTC).
+ */
+export const UPTIME_STEP: Record<UptimeWindow, number> = {
+  '24h': MINUTE,
+  '7d': HOUR,
+  '30d': HOUR,
+  '90d': DAY,
+  '1y': DAY,
+};
+
+/** Where a window starts, epoch ms. */
+export function uptimeWindowStart(window: UptimeWindow, now: number): number {
+  const step = UPTIME_STEP[window];
+  return Math.floor(now / step) * step - UPTIME_WINDOWS[window];
+}
+
+/**
+ * How the 24 h window [S, now] is read without 1,440 minute rollups a site: hour rollups from the first whole
+ * hour in it, plus — when S is not on a whole hour — the minutes from S to the end of S's hour, from that hour
+ * rollup's minute detail (MINUTE_DETAIL_HOURS). One range of hour rollups, at most 26 rows a site. The overview
+ * and the site page read the same window, so their 24 h figures agree.
+ */
+export interface DayWindow {
+  /** Window start, epoch ms (a whole minute). */
+  start: number;
+  /** The hour S falls in. */
+  edgeHour: number;
+  /** Minutes of `edgeHour` before S (0: S is on the hour, the whole hour counts). */
+  edgeMinute: number;
+  /** Hour rollups from here on count whole. */
+  fullFrom: number;
+}
+
+export function dayWindow(now: number): DayWindow {
+  const start = uptimeWindowStart('24h', now);
+  const edgeHour = Math.floor(start / HOUR) * HOUR;
+  const edgeMinute = (start - edgeHour) / MINUTE;
+  return { start, edgeHour, edgeMinute, fullFrom: edgeMinute === 0 ? edgeHour : edgeHour + HOUR };
+}
+
+/**
+ * Counts of checks and passes packed in one integer, `checks · 2^32 + up`, so one sum() carries both (exact
+ * while the sum stays under 2^53: 24 h of one-second checks is 2^48).
+ */
+export const PACK = 4_294_967_296;
+
+/**
+ * The day window of one site as one text value, `packed whole hours;H:HEX,H:HEX`: the packed counts of the whole
+ * hours, then the minute detail (hex) of the edge hour and of every hour from `@detailFrom` on, each after its
+ * hour number (t / 1 h). `site` is the SQL expression of the site id. Parameters: @edgeHour, @fullFrom,
+ * @edgeMinute, @detailFrom. Two seeks a site: its whole hours, and its few rows of minute detail.
+ */
+export function dayWindowSql(site: string): string {
+  return `((SELECT total(h.checks * ${PACK} + h.up) FROM rollup_hour h WHERE h.site_id = ${site} AND h.t >= @fullFrom)
+    || ';' || coalesce((SELECT group_concat((d.t / ${HOUR}) || ':' || hex(d.minutes), ',') FROM rollup_hour_minutes d
+      WHERE d.site_id = ${site} AND d.t >= @edgeHour AND ((d.t = @edgeHour AND @edgeMinute > 0) OR d.t >= @detailFrom)), ''))`;
+}
+
+/**
+ * Reads what dayWindowSql returned: the window's checks and passes, and hands every hour of minute detail from
+ * `detailFrom` on to `onDetail` (hour start, dense counts).
+ */
+export function readDayWindow(
+  text: string | null,
+  window: DayWindow,
+  onDetail?: (hour: number, minutes: MinuteCounts) => void,
+): { checks: number; up: number } {
+  if (!text) return { checks: 0, up: 0 };
+  const semi = text.indexOf(';');
+  const whole = Number(text.slice(0, semi));
+  let checks = Math.floor(whole / PACK);
+  let up = whole - checks * PACK;
+  if (semi + 1 < text.length) {
+    for (const part of text.slice(semi + 1).split(',')) {
+      const colon = part.indexOf(':');
+      const hour = Number(part.slice(0, colon)) * HOUR;
+      const minutes = newMinuteCounts();
+      addMinutes(minutes, Buffer.from(part.slice(colon + 1), 'hex'));
+      if (hour === window.edgeHour && window.edgeMinute > 0) {
+        for (let m = window.edgeMinute; m < MINUTES_PER_HOUR; m++) {
+          checks += minutes[m * 3]!;
+          up += minutes[m * 3 + 1]!;
+        }
+      } else {
+        onDetail?.(hour, minutes);
+      }
+    }
+  }
+  return { checks, up };
+}
 
 /** The newest certificate expiry a check saw. */
 export interface TlsSeen {
@@ -38,11 +140,13 @@ export interface TlsSeen {
 }
 
 export interface HistoryVerbs {
-  /** Checks of one site that started in [from, to), oldest first, as chart samples. */
+  /** Raw checks of one site that started in [from, to), oldest first, as chart samples. */
   chartSamples(siteId: number, from: number, to: number): ChartSample[];
+  /** How many raw checks of one site started in [from, to), counting no further than `limit`. */
+  countChecksBetween(siteId: number, from: number, to: number, limit: number): number;
   /**
-   * Uptime by check count over the last 24 h, 7 d and 30 d: each window holds the checks that started at or after
-   * `now - length` (as the overview counts them), read in one statement over the 30-day slice of the index.
+   * Uptime by check count over the last 24 h, 7 d, 30 d, 90 d and 1 y (see UPTIME_STEP for each window's
+   * edges), from the rollups, in one statement of about 1,100 rows whatever the site's interval.
    */
   uptimeWindows(siteId: number, now: number): UptimeWindows;
   /** The certificate expiry of the newest check at or after `since` that saw one; null when none did. */
@@ -52,38 +156,53 @@ export interface HistoryVerbs {
 type SampleRow = [number, number, number, number, number, number, number, number];
 
 interface UptimeRow {
-  n1: number | null;
-  up1: number | null;
-  n7: number | null;
-  up7: number | null;
+  day: string | null;
+  n7: number;
+  up7: number;
   n30: number;
-  up30: number | null;
+  up30: number;
+  n90: number;
+  up90: number;
+  n1y: number;
+  up1y: number;
 }
 
-function figure(checks: number | null, up: number | null): UptimeFigure {
-  const n = checks ?? 0;
-  const u = up ?? 0;
-  return { checks: n, up: u, percent: n === 0 ? null : (u / n) * 100 };
+function figure(checks: number, up: number): UptimeFigure {
+  return { checks, up, percent: checks === 0 ? null : (up / checks) * 100 };
 }
+
+/** No hour is late enough to have its detail read: the site page wants only the edge. */
+const NEVER = Number.MAX_SAFE_INTEGER;
 
 export function createHistoryVerbs(db: Db): HistoryVerbs {
-  // Raw rows (arrays) skip building an object per row: a 30-day range of one-minute checks is 43,200 rows.
+  // Raw rows (arrays) skip building an object per row.
   const samples = db
     .prepare<[number, number, number], SampleRow>(
       `SELECT checked_at, ok, dns_us, connect_us, tls_us, ttfb_us, transfer_us, total_us
        FROM checks WHERE site_id = ? AND checked_at >= ? AND checked_at < ? ORDER BY checked_at, id`,
     )
     .raw(true);
-  const uptime = db.prepare<{ siteId: number; from1: number; from7: number; from30: number }, UptimeRow>(
-    `SELECT sum(checked_at >= @from1) AS n1, sum(checked_at >= @from1 AND ok = 1) AS up1,
-            sum(checked_at >= @from7) AS n7, sum(checked_at >= @from7 AND ok = 1) AS up7,
-            count(*) AS n30, sum(ok = 1) AS up30
-     FROM checks WHERE site_id = @siteId AND checked_at >= @from30`,
+  const count = db.prepare<[number, number, number, number], { n: number }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM checks WHERE site_id = ? AND checked_at >= ? AND checked_at < ? LIMIT ?)`,
   );
-  const tls = db.prepare<[number, number], { tls_expires_at: number; tls_issuer: string | null; checked_at: number }>(
-    `SELECT tls_expires_at, tls_issuer, checked_at FROM checks
-     WHERE site_id = ? AND checked_at >= ? AND tls_expires_at IS NOT NULL
-     ORDER BY checked_at DESC, id DESC LIMIT 1`,
+  // One site's windows: the day window (see dayWindow), then hour rollups for 7 d and 30 d and day rollups for
+  // 90 d and 1 y, each summed once with the shorter window picked out by CASE.
+  const uptime = db.prepare<
+    { siteId: number; edgeHour: number; fullFrom: number; edgeMinute: number; detailFrom: number; h7: number; h30: number; d90: number; d365: number },
+    UptimeRow
+  >(
+    `SELECT ${dayWindowSql('@siteId')} AS day, h.n7, h.up7, h.n30, h.up30, d.n90, d.up90, d.n1y, d.up1y
+     FROM (SELECT total(CASE WHEN t >= @h7 THEN checks END) AS n7, total(CASE WHEN t >= @h7 THEN up END) AS up7,
+             total(checks) AS n30, total(up) AS up30
+           FROM rollup_hour WHERE site_id = @siteId AND t >= @h30) h,
+          (SELECT total(CASE WHEN t >= @d90 THEN checks END) AS n90, total(CASE WHEN t >= @d90 THEN up END) AS up90,
+             total(checks) AS n1y, total(up) AS up1y
+           FROM rollup_day WHERE site_id = @siteId AND t >= @d365) d`,
+  );
+  const tls = db.prepare<[number, number], { expires_at: number; issuer: string | null; checked_at: number }>(
+    `SELECT t.expires_at, t.issuer, c.checked_at FROM checks c JOIN check_tls t ON t.id = c.tls_id
+     WHERE c.site_id = ? AND c.checked_at >= ? AND c.tls_id IS NOT NULL
+     ORDER BY c.checked_at DESC, c.id DESC LIMIT 1`,
   );
 
   return {
@@ -105,22 +224,33 @@ export function createHistoryVerbs(db: Db): HistoryVerbs {
       }
       return out;
     },
+    countChecksBetween: (siteId, from, to, limit) => count.get(siteId, from, to, limit)?.n ?? 0,
     uptimeWindows(siteId, now) {
+      const window = dayWindow(now);
+      const { edgeHour, fullFrom, edgeMinute } = window;
       const row = uptime.get({
         siteId,
-        from1: now - UPTIME_WINDOWS['24h'],
-        from7: now - UPTIME_WINDOWS['7d'],
-        from30: now - UPTIME_WINDOWS['30d'],
+        edgeHour,
+        fullFrom,
+        edgeMinute,
+        detailFrom: NEVER,
+        h7: uptimeWindowStart('7d', now),
+        h30: uptimeWindowStart('30d', now),
+        d90: uptimeWindowStart('90d', now),
+        d365: uptimeWindowStart('1y', now),
       });
+      const day = readDayWindow(row?.day ?? null, window);
       return {
-        '24h': figure(row?.n1 ?? 0, row?.up1 ?? 0),
+        '24h': figure(day.checks, day.up),
         '7d': figure(row?.n7 ?? 0, row?.up7 ?? 0),
         '30d': figure(row?.n30 ?? 0, row?.up30 ?? 0),
+        '90d': figure(row?.n90 ?? 0, row?.up90 ?? 0),
+        '1y': figure(row?.n1y ?? 0, row?.up1y ?? 0),
       };
     },
     latestTls(siteId, since) {
       const row = tls.get(siteId, since);
-      return row ? { validTo: row.tls_expires_at, issuer: row.tls_issuer, seenAt: row.checked_at } : null;
+      return row ? { validTo: row.expires_at, issuer: row.issuer, seenAt: row.checked_at } : null;
     },
   };
 }

@@ -10,6 +10,7 @@ export interface NewSite {
   timeoutMs: number;
   expectedStatus: string;
   followRedirects: boolean;
+  headers?: Record<string, string>;
   paused: boolean;
 }
 
@@ -24,6 +25,7 @@ interface SiteRow {
   timeout_ms: number;
   expected_status: string;
   follow_redirects: number;
+  headers: string;
   paused: number;
   state: string;
   check_requested_at: number | null;
@@ -41,7 +43,7 @@ interface SiteWithLastRow extends SiteRow {
 }
 
 const SITE_COLUMNS = `s.id, s.name, s.url, s.method, s.interval_s, s.timeout_ms, s.expected_status, s.follow_redirects,
-  s.paused, s.state, s.check_requested_at, s.created_at, s.updated_at`;
+  s.headers, s.paused, s.state, s.check_requested_at, s.created_at, s.updated_at`;
 
 const WITH_LAST = `SELECT ${SITE_COLUMNS}, c.checked_at AS c_checked_at, c.ok AS c_ok, c.status_code AS c_status_code,
   c.total_us AS c_total_us, c.error_kind AS c_error_kind, c.error_message AS c_error_message
@@ -57,6 +59,7 @@ function toSite(r: SiteRow): Site {
     timeoutMs: r.timeout_ms,
     expectedStatus: r.expected_status,
     followRedirects: r.follow_redirects === 1,
+    headers: parseHeaders(r.headers),
     paused: r.paused === 1,
     state: r.state as SiteState,
     checkRequestedAt: r.check_requested_at,
@@ -101,15 +104,15 @@ export function createSiteVerbs(db: Db): SiteVerbs {
   const list = db.prepare<[], SiteWithLastRow>(`${WITH_LAST} ORDER BY s.id`);
   const get = db.prepare<[number], SiteWithLastRow>(`${WITH_LAST} WHERE s.id = ?`);
   const insert = db.prepare(
-    `INSERT INTO sites (name, url, method, interval_s, timeout_ms, expected_status, follow_redirects, paused, state,
-       created_at, updated_at)
-     VALUES (@name, @url, @method, @intervalSeconds, @timeoutMs, @expectedStatus, @followRedirects, @paused,
+    `INSERT INTO sites (name, url, method, interval_s, timeout_ms, expected_status, follow_redirects, headers, paused,
+       state, created_at, updated_at)
+     VALUES (@name, @url, @method, @intervalSeconds, @timeoutMs, @expectedStatus, @followRedirects, @headers, @paused,
        CASE WHEN @paused = 1 THEN 'paused' ELSE 'pending' END, @now, @now)`,
   );
   const update = db.prepare(
     `UPDATE sites SET name = @name, url = @url, method = @method, interval_s = @intervalSeconds,
        timeout_ms = @timeoutMs, expected_status = @expectedStatus, follow_redirects = @followRedirects,
-       paused = @paused, updated_at = @now,
+       headers = @headers, paused = @paused, updated_at = @now,
        state = CASE
          WHEN @paused = 1 THEN 'paused'
          WHEN last_check_id IS NULL THEN 'pending'
@@ -136,6 +139,7 @@ export function createSiteVerbs(db: Db): SiteVerbs {
     timeoutMs: s.timeoutMs,
     expectedStatus: s.expectedStatus,
     followRedirects: s.followRedirects ? 1 : 0,
+    headers: JSON.stringify(s.headers ?? {}),
     paused: s.paused ? 1 : 0,
     now,
   });
@@ -166,4 +170,16 @@ export function createSiteVerbs(db: Db): SiteVerbs {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function parseHeaders(json: string): Record<string, string> {
+  try {
+    const v: unknown = JSON.parse(json);
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    }
+  } catch {
+    // a row written by hand; treat as no headers
+  }
+  return {};
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_RETENTION, MIN_RETENTION, type Retention } from './retention';
 
 /**
  * The only reader of `process.env`. Parsed once, on first use, so a bad value fails loudly at start with the
@@ -18,8 +19,26 @@ const envSchema = z.object({
   UPBEAT_SYNC_MS: z.coerce.number().int().min(50).max(60000).default(250),
   /** Set by `npm start`: Next.js leaves SIGTERM/SIGINT to us, so checks in flight can finish first. */
   NEXT_MANUAL_SIG_HANDLE: z.string().optional(),
+  /** Creates the owner's account headless on first start (at least 10 characters). */
+  UPBEAT_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  /** A bearer token accepted for automation, beside the tokens created in the settings page. */
+  UPBEAT_API_TOKEN: z.string().min(20, 'must be at least 20 characters').optional(),
+  /** Makes the read-only pages and GET API public; changes still need authority. */
+  UPBEAT_PUBLIC_READ: onOff.default(false),
+  /** Refuses private and loopback targets too (link-local and metadata addresses are always refused). */
+  UPBEAT_BLOCK_PRIVATE: onOff.default(false),
   /** Where the web app is built (read by next.config.js too). */
   UPBEAT_DIST_DIR: z.string().min(1).default('.next'),
+  /** How long each resolution of history is kept (see lib/retention.ts for the minimums and why). */
+  UPBEAT_RETAIN_RAW_DAYS: z.coerce.number().int().min(MIN_RETENTION.rawDays).max(3650).default(DEFAULT_RETENTION.rawDays),
+  UPBEAT_RETAIN_MINUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(MIN_RETENTION.minuteHours)
+    .max(24 * 3650)
+    .default(DEFAULT_RETENTION.minuteHours),
+  UPBEAT_RETAIN_HOUR_DAYS: z.coerce.number().int().min(MIN_RETENTION.hourDays).max(3650).default(DEFAULT_RETENTION.hourDays),
+  UPBEAT_RETAIN_DAY_DAYS: z.coerce.number().int().min(MIN_RETENTION.dayDays).max(36500).default(DEFAULT_RETENTION.dayDays),
 });
 
 export interface Config {
@@ -31,6 +50,11 @@ export interface Config {
   /** True when this process, not Next.js, must handle SIGTERM/SIGINT. */
   ownsSignals: boolean;
   distDir: string;
+  adminPassword: string | undefined;
+  apiToken: string | undefined;
+  publicRead: boolean;
+  blockPrivate: boolean;
+  retention: Retention;
 }
 
 export class ConfigError extends Error {}
@@ -49,6 +73,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     monitorEnabled: e.UPBEAT_MONITOR,
     syncMs: e.UPBEAT_SYNC_MS,
     distDir: e.UPBEAT_DIST_DIR,
+    adminPassword: e.UPBEAT_ADMIN_PASSWORD,
+    apiToken: e.UPBEAT_API_TOKEN,
+    publicRead: e.UPBEAT_PUBLIC_READ,
+    blockPrivate: e.UPBEAT_BLOCK_PRIVATE,
+    retention: {
+      rawDays: e.UPBEAT_RETAIN_RAW_DAYS,
+      minuteHours: e.UPBEAT_RETAIN_MINUTE_HOURS,
+      hourDays: e.UPBEAT_RETAIN_HOUR_DAYS,
+      dayDays: e.UPBEAT_RETAIN_DAY_DAYS,
+    },
     ownsSignals: e.NEXT_MANUAL_SIG_HANDLE !== undefined && e.NEXT_MANUAL_SIG_HANDLE !== '',
   };
 }

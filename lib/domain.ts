@@ -13,6 +13,8 @@ export const ERROR_KINDS = [
   'status',
   'redirects',
   'protocol',
+  /** The address connected to is refused by the target policy (metadata, link-local, or private when blocked). */
+  'blocked',
   'unknown',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -62,6 +64,8 @@ export interface Site {
   /** Status codes that count as up, e.g. `200-399` or `200,204,301-302`. */
   expectedStatus: string;
   followRedirects: boolean;
+  /** Extra request headers; values may be secrets and are never shown back in full. */
+  headers?: Record<string, string>;
   paused: boolean;
   state: SiteState;
   createdAt: number;

@@ -6,6 +6,8 @@ export type AppErrorCode =
   | 'validation'
   | 'invalid_json'
   | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unauthorized'
@@ -16,6 +18,8 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   validation: 400,
   invalid_json: 400,
   not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unauthorized: 401,

@@ -1,18 +1,30 @@
-import type { ChartSample, Store, UptimeWindows } from '../db';
+import type { ChartSample, RollupRow, Store, UptimeWindows } from '../db';
 import { presentCheck, presentSite, type ApiCheck, type ApiSite } from './api/present';
 import { AppError } from './errors';
+import { addEncoded, exactPercentile, newCounts, percentilesOf, type Counts } from './histogram';
+import {
+  DEFAULT_RETENTION,
+  ROLLUP_TIERS,
+  TIER_MS,
+  cutoffOf,
+  floorTo,
+  type Retention,
+  type RollupTier,
+  type Tier,
+} from './retention';
 
 /**
- * A site's history as the site page and its API read it: named time ranges, latency downsampled to what a chart
- * can show, uptime windows, the newest certificate expiry, and exports of a range of raw checks. Type-only
- * imports from db/, so client components may import the constants and types here.
+ * A site's history as the site page and its API read it: named time ranges, latency at a resolution a chart can
+ * show (raw checks for short ranges, the right rollup for long ones), percentiles, uptime windows, the newest
+ * certificate expiry, and exports of a range of raw checks. Type-only imports from db/, so client components
+ * may import the constants and types here.
  */
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-export const RANGES = { '1h': HOUR, '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY } as const;
+export const RANGES = { '1h': HOUR, '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY, '90d': 90 * DAY, '1y': 365 * DAY } as const;
 export type RangeKey = keyof typeof RANGES;
 export const RANGE_KEYS = Object.keys(RANGES) as RangeKey[];
 export const DEFAULT_RANGE: RangeKey = '24h';
@@ -40,10 +52,19 @@ export function parseRange(raw: string | null | undefined, now: number): { range
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Downsampling
+// Resolution
 
-/** A chart wider than this many points draws more points than it has pixels: beyond it, bucket by time. */
-export const MAX_CHART_POINTS = 2000;
+/** A chart never gets more points than this: beyond it, points are time buckets. */
+export const MAX_CHART_POINTS = 1000;
+/**
+ * Raw checks read for one chart at most: an hour of one-second checks, a day of one-minute ones. A range holding
+ * more is drawn from the rollups, whose rows per range do not depend on how often the site is checked. (Raw rows
+ * are stored in the order they arrive, all sites interleaved, so each one read is its own page: the 10,080 raw
+ * checks of a week took 25-50 ms, the 168 hour rollups of the same week under 2 ms.)
+ */
+export const RAW_READ_LIMIT = 4000;
+/** Rollup rows read for one chart at most (two days of minutes, 90 days of hours). */
+const MAX_ROLLUP_ROWS = 3000;
 
 /** Bucket widths a reader can name ("10-minute average"), smallest first. */
 export const BUCKET_SIZES: readonly number[] = [
@@ -55,12 +76,59 @@ export const BUCKET_SIZES: readonly number[] = [
 /** A gap between points this many steps wide breaks the line (the monitor was off, or the site paused). */
 const GAP_STEPS = 3;
 
+/** The smallest named bucket that keeps [from, to) within `maxPoints` points. */
+export function chooseBucketMs(from: number, to: number, maxPoints: number = MAX_CHART_POINTS): number {
+  const span = Math.max(0, to - from);
+  for (const size of BUCKET_SIZES) if (Math.ceil(span / size) <= maxPoints) return size;
+  return BUCKET_SIZES[BUCKET_SIZES.length - 1]!;
+}
+
+export interface ChartPlan {
+  /** Where the points come from. */
+  source: Tier;
+  /** Width of a point, ms; 0 = one point per raw check. */
+  bucketMs: number;
+}
+
+/**
+ * Picks where a chart of [from, to) reads from, given how many raw checks the range holds (`rawRows`, counted up
+ * to RAW_READ_LIMIT + 1): raw checks when the raw window still reaches `from` and there are at most
+ * RAW_READ_LIMIT of them; otherwise the finest rollup whose retention reaches `from` and that needs at most
+ * MAX_ROLLUP_ROWS rows. Points are time buckets aligned to the epoch, a whole number of rollup buckets each, at
+ * most `maxPoints` of them.
+ */
+export function planChart(
+  from: number,
+  to: number,
+  now: number,
+  rawRows: number,
+  retention: Retention = DEFAULT_RETENTION,
+  maxPoints: number = MAX_CHART_POINTS,
+): ChartPlan {
+  const bucket = chooseBucketMs(from, to, maxPoints);
+  if (from >= cutoffOf(retention, 'raw', now) && rawRows <= RAW_READ_LIMIT) {
+    return { source: 'raw', bucketMs: rawRows <= maxPoints ? 0 : bucket };
+  }
+  for (const tier of ROLLUP_TIERS) {
+    const step = TIER_MS[tier];
+    if (floorTo(from, step) < cutoffOf(retention, tier, now)) continue;
+    if (Math.ceil((to - from) / step) > MAX_ROLLUP_ROWS) continue;
+    return { source: tier, bucketMs: Math.max(step, bucket) };
+  }
+  return { source: 'day', bucketMs: Math.max(DAY, bucket) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Chart points
+
 /**
  * Latency over time as parallel columns (what uPlot draws), one entry per point. A point is one check, or when
  * `bucketMs` > 0 every check in [t, t + bucketMs). Latency figures cover the checks that passed; a point where
  * none passed has nulls there and `failed` > 0. A point with `checks` 0 is a gap marker.
  */
 export interface ChartSeries {
+  /** Raw checks, or which rollup the points were merged from. */
+  source: Tier;
   bucketMs: number;
   /** Point time (bucket start), epoch ms. */
   t: number[];
@@ -70,6 +138,14 @@ export interface ChartSeries {
   avg: (number | null)[];
   min: (number | null)[];
   max: (number | null)[];
+  /**
+   * Percentiles of the passed checks' latency, ms: exact from raw checks, from the merged histograms of the
+   * rollups otherwise (within RELATIVE_ERROR, see lib/histogram.ts). A one-check point has its latency in all
+   * three.
+   */
+  p50: (number | null)[];
+  p95: (number | null)[];
+  p99: (number | null)[];
   /** Mean phases of the passed checks, ms: stacked, they add up to `avg`. */
   dns: (number | null)[];
   connect: (number | null)[];
@@ -78,17 +154,23 @@ export interface ChartSeries {
   transfer: (number | null)[];
 }
 
-/** The smallest named bucket that keeps [from, to) within `maxPoints` points. */
-export function chooseBucketMs(from: number, to: number, maxPoints: number = MAX_CHART_POINTS): number {
-  const span = Math.max(0, to - from);
-  for (const size of BUCKET_SIZES) if (Math.ceil(span / size) <= maxPoints) return size;
-  return BUCKET_SIZES[BUCKET_SIZES.length - 1]!;
+/** Latency percentiles over a whole range. */
+export interface LatencySummary {
+  /** Passed checks they are taken over. */
+  passed: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  /** True when read from raw checks (exact); false when from rollup histograms (within 3.85 %). */
+  exact: boolean;
 }
 
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
+const usToMs = (us: number | null) => (us === null ? null : round1(us / 1000));
 
-function emptySeries(bucketMs: number): ChartSeries {
+function emptySeries(source: Tier, bucketMs: number): ChartSeries {
   return {
+    source,
     bucketMs,
     t: [],
     checks: [],
@@ -96,6 +178,9 @@ function emptySeries(bucketMs: number): ChartSeries {
     avg: [],
     min: [],
     max: [],
+    p50: [],
+    p95: [],
+    p99: [],
     dns: [],
     connect: [],
     tls: [],
@@ -104,6 +189,7 @@ function emptySeries(bucketMs: number): ChartSeries {
   };
 }
 
+/** One point being summed, in ms. */
 interface Acc {
   t: number;
   checks: number;
@@ -117,27 +203,26 @@ interface Acc {
   tls: number;
   ttfb: number;
   transfer: number;
+  /** Percentiles, ms, once known. */
+  pct: (number | null)[];
 }
 
 function newAcc(t: number): Acc {
-  return { t, checks: 0, failed: 0, passed: 0, sum: 0, min: Infinity, max: -Infinity, dns: 0, connect: 0, tls: 0, ttfb: 0, transfer: 0 };
-}
-
-function add(acc: Acc, s: ChartSample): void {
-  acc.checks++;
-  if (!s.ok) {
-    acc.failed++;
-    return;
-  }
-  acc.passed++;
-  acc.sum += s.totalMs;
-  if (s.totalMs < acc.min) acc.min = s.totalMs;
-  if (s.totalMs > acc.max) acc.max = s.totalMs;
-  acc.dns += s.dnsMs;
-  acc.connect += s.connectMs;
-  acc.tls += s.tlsMs;
-  acc.ttfb += s.ttfbMs;
-  acc.transfer += s.transferMs;
+  return {
+    t,
+    checks: 0,
+    failed: 0,
+    passed: 0,
+    sum: 0,
+    min: Infinity,
+    max: -Infinity,
+    dns: 0,
+    connect: 0,
+    tls: 0,
+    ttfb: 0,
+    transfer: 0,
+    pct: [null, null, null],
+  };
 }
 
 function push(out: ChartSeries, acc: Acc): void {
@@ -149,6 +234,9 @@ function push(out: ChartSeries, acc: Acc): void {
   out.avg.push(mean(acc.sum));
   out.min.push(n === 0 ? null : round1(acc.min));
   out.max.push(n === 0 ? null : round1(acc.max));
+  out.p50.push(n === 0 ? null : acc.pct[0]!);
+  out.p95.push(n === 0 ? null : acc.pct[1]!);
+  out.p99.push(n === 0 ? null : acc.pct[2]!);
   out.dns.push(mean(acc.dns));
   out.connect.push(mean(acc.connect));
   out.tls.push(mean(acc.tls));
@@ -156,24 +244,37 @@ function push(out: ChartSeries, acc: Acc): void {
   out.transfer.push(mean(acc.transfer));
 }
 
-function pushGap(out: ChartSeries, t: number): void {
-  push(out, newAcc(t));
-}
-
 /** The typical spacing of sorted times: the median of the differences (robust to one long outage). */
-function typicalStep(samples: readonly ChartSample[]): number {
-  if (samples.length < 2) return 0;
+function typicalStep(times: readonly number[]): number {
+  if (times.length < 2) return 0;
   const diffs: number[] = [];
-  for (let i = 1; i < samples.length; i++) diffs.push(samples[i]!.checkedAt - samples[i - 1]!.checkedAt);
+  for (let i = 1; i < times.length; i++) diffs.push(times[i]! - times[i - 1]!);
   diffs.sort((a, b) => a - b);
   return diffs[Math.floor(diffs.length / 2)]!;
 }
 
+/** Point times in order, with a gap marker (a point with no checks) wherever they are more than a few steps apart. */
+function withGaps(points: readonly Acc[], bucketMs: number, out: ChartSeries): void {
+  // A site checked less often than the bucket width leaves empty buckets between every two points; those are its
+  // rhythm, not gaps.
+  const step = Math.max(bucketMs, typicalStep(points.map((p) => p.t)));
+  const gap = step > 0 ? step * GAP_STEPS : Infinity;
+  let lastT = -Infinity;
+  for (const p of points) {
+    if (Number.isFinite(lastT) && p.t - lastT > gap) push(out, newAcc(lastT + (bucketMs || step)));
+    push(out, p);
+    lastT = p.t;
+  }
+}
+
+const PERCENTILES = [50, 95, 99] as const;
+
 /**
- * Turns checks (oldest first) in [from, to) into chart points. Up to `maxPoints` checks are kept one point each;
- * beyond that they are grouped into time buckets aligned to the epoch (so points stay put as the window slides),
- * keeping the least and most latency of each bucket so a spike stays visible. A gap wider than a few steps gets a
- * null point so the line breaks there instead of drawing a slope across it.
+ * Turns raw checks (oldest first) in [from, to) into chart points. Up to `maxPoints` checks are kept one point
+ * each; beyond that they are grouped into time buckets aligned to the epoch (so points stay put as the window
+ * slides), keeping the least and most latency and the exact percentiles of each bucket so a spike stays
+ * visible. A gap wider than a few steps gets a null point so the line breaks there instead of drawing a slope
+ * across it.
  */
 export function downsample(
   samples: readonly ChartSample[],
@@ -182,27 +283,143 @@ export function downsample(
   maxPoints: number = MAX_CHART_POINTS,
 ): ChartSeries {
   const bucketMs = samples.length <= maxPoints ? 0 : chooseBucketMs(from, to, maxPoints);
-  const out = emptySeries(bucketMs);
-  if (samples.length === 0) return out;
-  const step = bucketMs > 0 ? bucketMs : typicalStep(samples);
-  const gap = step > 0 ? step * GAP_STEPS : Infinity;
+  const out = emptySeries('raw', bucketMs);
+  const points: Acc[] = [];
   let acc: Acc | null = null;
-  let lastT = -Infinity;
+  let values: number[] = [];
+  const close = () => {
+    if (!acc) return;
+    values.sort((a, b) => a - b);
+    acc.pct = PERCENTILES.map((p) => {
+      const v = exactPercentile(values, p);
+      return v === null ? null : round1(v);
+    });
+    points.push(acc);
+    values = [];
+  };
   for (const s of samples) {
     const t = bucketMs > 0 ? Math.floor(s.checkedAt / bucketMs) * bucketMs : s.checkedAt;
     if (acc && (bucketMs === 0 || t !== acc.t)) {
-      push(out, acc);
+      close();
       acc = null;
     }
-    if (!acc) {
-      if (Number.isFinite(lastT) && t - lastT > gap) pushGap(out, lastT + step);
-      acc = newAcc(t);
-      lastT = t;
+    acc ??= newAcc(t);
+    acc.checks++;
+    if (!s.ok) {
+      acc.failed++;
+      continue;
     }
-    add(acc, s);
+    acc.passed++;
+    acc.sum += s.totalMs;
+    if (s.totalMs < acc.min) acc.min = s.totalMs;
+    if (s.totalMs > acc.max) acc.max = s.totalMs;
+    acc.dns += s.dnsMs;
+    acc.connect += s.connectMs;
+    acc.tls += s.tlsMs;
+    acc.ttfb += s.ttfbMs;
+    acc.transfer += s.transferMs;
+    values.push(s.totalMs);
   }
-  if (acc) push(out, acc);
+  close();
+  withGaps(points, bucketMs, out);
   return out;
+}
+
+/** Exact percentiles of the passed checks among raw samples. */
+export function summariseSamples(samples: readonly ChartSample[]): LatencySummary {
+  const values = samples.filter((s) => s.ok).map((s) => s.totalMs);
+  values.sort((a, b) => a - b);
+  const [p50, p95, p99] = PERCENTILES.map((p) => {
+    const v = exactPercentile(values, p);
+    return v === null ? null : round1(v);
+  });
+  return { passed: values.length, p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null, exact: true };
+}
+
+/**
+ * Merges rollup buckets of one tier (oldest first) into chart points `bucketMs` wide (a whole number of the
+ * tier's buckets, aligned to the epoch), and their histograms into the percentiles of each point and of the
+ * whole range.
+ */
+export function seriesFromRollups(
+  rows: readonly RollupRow[],
+  tier: RollupTier,
+  bucketMs: number,
+): { series: ChartSeries; latency: LatencySummary } {
+  const width = Math.max(bucketMs, TIER_MS[tier]);
+  const out = emptySeries(tier, width);
+  const points: Acc[] = [];
+  const range: Counts = newCounts();
+  const point: Counts = newCounts();
+  let rangeMin: number | null = null;
+  let rangeMax: number | null = null;
+  let passed = 0;
+  let acc: Acc | null = null;
+  // µs while summing; turned into ms when the point closes.
+  const close = () => {
+    if (!acc) return;
+    if (acc.passed > 0) {
+      acc.pct = percentilesOf(point, PERCENTILES, acc.min, acc.max).map(usToMs);
+      for (let i = 0; i < point.length; i++) range[i]! += point[i]!;
+    }
+    const ms = (us: number) => us / 1000;
+    acc.sum = ms(acc.sum);
+    acc.min = ms(acc.min);
+    acc.max = ms(acc.max);
+    acc.dns = ms(acc.dns);
+    acc.connect = ms(acc.connect);
+    acc.tls = ms(acc.tls);
+    acc.ttfb = ms(acc.ttfb);
+    acc.transfer = ms(acc.transfer);
+    points.push(acc);
+    point.fill(0);
+  };
+  for (const r of rows) {
+    const t = Math.floor(r.t / width) * width;
+    if (acc && t !== acc.t) close();
+    if (!acc || acc.t !== t) acc = newAcc(t);
+    acc.checks += r.checks;
+    acc.failed += r.checks - r.up;
+    if (r.up === 0) continue;
+    acc.passed += r.up;
+    passed += r.up;
+    acc.sum += r.latSumUs;
+    if (r.latMinUs !== null && r.latMinUs < acc.min) acc.min = r.latMinUs;
+    if (r.latMaxUs !== null && r.latMaxUs > acc.max) acc.max = r.latMaxUs;
+    if (r.latMinUs !== null && (rangeMin === null || r.latMinUs < rangeMin)) rangeMin = r.latMinUs;
+    if (r.latMaxUs !== null && (rangeMax === null || r.latMaxUs > rangeMax)) rangeMax = r.latMaxUs;
+    acc.dns += r.dnsSumUs;
+    acc.connect += r.connectSumUs;
+    acc.tls += r.tlsSumUs;
+    acc.ttfb += r.ttfbSumUs;
+    acc.transfer += r.transferSumUs;
+    addEncoded(point, r.hist);
+  }
+  close();
+  withGaps(points, width, out);
+  const [p50, p95, p99] = percentilesOf(range, PERCENTILES, rangeMin, rangeMax).map(usToMs);
+  return { series: out, latency: { passed, p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null, exact: false } };
+}
+
+/** The chart and range percentiles of one site over [from, to), read at the resolution planChart picks. */
+export function readChart(
+  store: Store,
+  siteId: number,
+  from: number,
+  to: number,
+  now: number,
+  retention: Retention = DEFAULT_RETENTION,
+): { chart: ChartSeries; latency: LatencySummary } {
+  const rawReachesFrom = from >= cutoffOf(retention, 'raw', now);
+  const rawRows = rawReachesFrom ? store.countChecksBetween(siteId, from, to, RAW_READ_LIMIT + 1) : Infinity;
+  const plan = planChart(from, to, now, rawRows, retention);
+  if (plan.source === 'raw') {
+    const samples = store.chartSamples(siteId, from, to);
+    return { chart: downsample(samples, from, to), latency: summariseSamples(samples) };
+  }
+  const rows = store.rollupsBetween(siteId, plan.source, floorTo(from, TIER_MS[plan.source]), to);
+  const { series, latency } = seriesFromRollups(rows, plan.source, plan.bucketMs);
+  return { chart: series, latency };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -229,6 +446,8 @@ export interface HistoryPayload {
   from: string;
   to: string;
   chart: ChartSeries;
+  /** p50/p95/p99 of the range's passed checks. */
+  latency: LatencySummary;
   /** The newest checks, oldest first, at most STRIP_SIZE. */
   strip: ApiCheck[];
   uptime: UptimeWindows;
@@ -237,18 +456,30 @@ export interface HistoryPayload {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Reads the page's data for one site and range; AppError('not_found') when the site does not exist. */
-export function loadHistory(store: Store, siteId: number, range: RangeKey, now: number): HistoryPayload {
+/**
+ * Reads the page's data for one site and range; AppError('not_found') when the site does not exist.
+ * `retention` tells which tiers still reach back how far (the checker's pruner keeps to the same settings).
+ */
+export function loadHistory(
+  store: Store,
+  siteId: number,
+  range: RangeKey,
+  now: number,
+  retention: Retention = DEFAULT_RETENTION,
+): HistoryPayload {
   const site = store.getSite(siteId);
   if (!site) throw new AppError('not_found', `No site with id ${siteId}`);
   const { from, to } = rangeBounds(range, now);
-  const tls = store.latestTls(siteId, now - TLS_LOOKBACK_MS);
+  // Plain http never has a certificate: skip the walk back through the raw window.
+  const tls = site.url.startsWith('https:') ? store.latestTls(siteId, now - TLS_LOOKBACK_MS) : null;
+  const { chart, latency } = readChart(store, siteId, from, to, now, retention);
   return {
     site: presentSite(site),
     range,
     from: iso(from),
     to: iso(to),
-    chart: downsample(store.chartSamples(siteId, from, to), from, to),
+    chart,
+    latency,
     strip: store.listChecks(siteId, { limit: STRIP_SIZE }).reverse().map(presentCheck),
     uptime: store.uptimeWindows(siteId, now),
     tls: tls && { expiresAt: iso(tls.validTo), issuer: tls.issuer, seenAt: iso(tls.seenAt) },

@@ -66,6 +66,33 @@ const expectedStatusField = z
     return normaliseStatusSpec(parsed);
   });
 
+/** Header names are HTTP tokens; the ones that frame the request belong to the client, not the site. */
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer']);
+export const HEADER_LIMITS = { count: 20, nameLength: 64, valueLength: 1024 } as const;
+
+const headersField = z
+  .record(z.string(), z.string({ error: 'each header value must be a string' }), {
+    error: 'must be an object of header names to string values',
+  })
+  .superRefine((headers, ctx) => {
+    const entries = Object.entries(headers);
+    if (entries.length > HEADER_LIMITS.count) {
+      ctx.addIssue({ code: 'custom', message: `must have at most ${HEADER_LIMITS.count} headers` });
+    }
+    for (const [name, value] of entries) {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || name.length > HEADER_LIMITS.nameLength) {
+        ctx.addIssue({ code: 'custom', message: `"${name.slice(0, 40)}" is not a valid header name` });
+      } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', message: `"${name}" is set by Upbeat and cannot be overridden` });
+      } else if (value.length > HEADER_LIMITS.valueLength || /[\r\n\0]/.test(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `the value of "${name}" must be at most ${HEADER_LIMITS.valueLength} characters on one line`,
+        });
+      }
+    }
+  });
+
 const methodField = z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')}` });
 
 const siteFields = {
@@ -76,6 +103,7 @@ const siteFields = {
   expectedStatus: expectedStatusField.optional(),
   method: methodField.optional(),
   followRedirects: z.boolean({ error: 'must be true or false' }).optional(),
+  headers: headersField.optional(),
   paused: z.boolean({ error: 'must be true or false' }).optional(),
 };
 
@@ -97,6 +125,7 @@ export interface ValidSite {
   timeoutMs: number;
   expectedStatus: string;
   followRedirects: boolean;
+  headers: Record<string, string>;
   paused: boolean;
 }
 
@@ -146,6 +175,7 @@ export function validateNewSite(input: unknown): ValidSite {
     timeoutMs: v.timeoutMs ?? SITE_LIMITS.timeoutMs.default,
     expectedStatus: v.expectedStatus ?? DEFAULT_EXPECTED_STATUS,
     followRedirects: v.followRedirects ?? true,
+    headers: v.headers ?? {},
     paused: v.paused ?? false,
   };
 }
@@ -162,6 +192,7 @@ export function validateSitePatch(input: unknown): Partial<ValidSite> {
   if (v.timeoutMs !== undefined) patch.timeoutMs = v.timeoutMs;
   if (v.expectedStatus !== undefined) patch.expectedStatus = v.expectedStatus;
   if (v.followRedirects !== undefined) patch.followRedirects = v.followRedirects;
+  if (v.headers !== undefined) patch.headers = v.headers;
   if (v.paused !== undefined) patch.paused = v.paused;
   return patch;
 }

@@ -2,6 +2,7 @@ import type { Store } from '../db';
 import type { CheckRecord, SiteWithLastCheck } from './domain';
 import { AppError } from './errors';
 import { nameFromUrl, validateNewSite, validateSitePatch } from './schemas';
+import { assertTargetAllowed } from './target-check';
 
 /**
  * The site verbs every door uses (REST API, server actions, CLI): validate with the shared schema, then call
@@ -24,13 +25,16 @@ export function getSite(store: Store, id: number): SiteWithLastCheck {
   return site;
 }
 
-export function createSite(store: Store, input: unknown): SiteWithLastCheck {
-  return store.createSite(validateNewSite(input));
+export async function createSite(store: Store, input: unknown): Promise<SiteWithLastCheck> {
+  const site = validateNewSite(input);
+  await assertTargetAllowed(site.url);
+  return store.createSite(site);
 }
 
-export function updateSite(store: Store, id: number, input: unknown): SiteWithLastCheck {
+export async function updateSite(store: Store, id: number, input: unknown): Promise<SiteWithLastCheck> {
   const patch = validateSitePatch(input);
   const current = getSite(store, id);
+  if (patch.url !== undefined) await assertTargetAllowed(patch.url);
   if (patch.name === '') patch.name = nameFromUrl(patch.url ?? current.url);
   const updated = store.updateSite(id, patch);
   if (!updated) throw new AppError('not_found', `No site with id ${id}`);

@@ -85,9 +85,19 @@ function useThemeKey(): string {
   );
 }
 
-/** The columns uPlot draws: line mode [t, max, min, avg]; stacked mode [t, running sums of the phases]. */
+/**
+ * The columns uPlot draws. Line mode [t, max, min, p99, p95, main]: the main line is each check's latency when a
+ * point is one check (p95/p99 then empty), the median when points are buckets. Stacked mode [t, running sums of
+ * the phases]. The column count stays the same across ranges, so new data never needs a new chart.
+ */
 function toData(s: ChartSeries, stacked: boolean): uPlot.AlignedData {
-  if (!stacked) return [s.t, s.max, s.min, s.avg];
+  if (!stacked) {
+    if (s.bucketMs === 0) {
+      const empty = s.t.map(() => null);
+      return [s.t, s.max, s.min, empty, empty, s.avg];
+    }
+    return [s.t, s.max, s.min, s.p99, s.p95, s.p50];
+  }
   const sums: (number | null)[][] = [];
   let below: readonly (number | null)[] | undefined;
   for (const phase of PHASES) {
@@ -154,7 +164,13 @@ function describePoint(s: ChartSeries, i: number, stacked: boolean, fmt: (ms: nu
     if (stacked) {
       for (const p of PHASES) parts.push(`${p.label} ${fmt(s[p.key][i] ?? 0)}`);
     } else if (s.bucketMs > 0) {
-      parts.push(`mean ${fmt(avg)}`, `${fmt(s.min[i] ?? avg)}–${fmt(s.max[i] ?? avg)}`);
+      parts.push(
+        `p50 ${fmt(s.p50[i] ?? avg)}`,
+        `p95 ${fmt(s.p95[i] ?? avg)}`,
+        `p99 ${fmt(s.p99[i] ?? avg)}`,
+        `mean ${fmt(avg)}`,
+        `${fmt(s.min[i] ?? avg)}–${fmt(s.max[i] ?? avg)}`,
+      );
     } else {
       parts.push(fmt(avg));
     }
@@ -165,8 +181,9 @@ function describePoint(s: ChartSeries, i: number, stacked: boolean, fmt: (ms: nu
 }
 
 /**
- * Latency over a time window, drawn by uPlot on a canvas: the total as a line (with the least–most band when
- * points are buckets), or the phases as stacked areas; failed checks shaded red. Colours come from the design
+ * Latency over a time window, drawn by uPlot on a canvas: each check's total as a line, or when points are
+ * buckets their median with p95 and p99 lines and the least–most band; or the phases as stacked areas; failed
+ * checks shaded red. Colours come from the design
  * tokens at draw time, and the chart is rebuilt when the colour scheme changes. It follows its container's
  * width; its height is fixed.
  *
@@ -215,10 +232,13 @@ export function LatencyChart(props: LatencyChartProps) {
       });
     } else {
       const total = palette['--chart-total'];
+      // One hue, told apart by dash: readable without colour vision, and the failures keep the only red.
       seriesOpts.push(
         { label: 'Most', stroke: 'transparent', width: 0, points: { show: false } },
         { label: 'Least', stroke: 'transparent', width: 0, points: { show: false } },
-        { label: 'Latency', stroke: total, width: 1.5, points: { show: false } },
+        { label: 'p99', stroke: withAlpha(total, 0.55), width: 1.25, dash: [2, 3], points: { show: false } },
+        { label: 'p95', stroke: withAlpha(total, 0.75), width: 1.25, dash: [6, 4], points: { show: false } },
+        { label: 'Latency', stroke: total, width: 1.75, points: { show: false } },
       );
       bands.push({ series: [1, 2], fill: withAlpha(total, 0.2) });
     }
@@ -320,13 +340,23 @@ export function LatencyChart(props: LatencyChartProps) {
             <>
               <li>
                 <span className={styles.line} />
-                {series.bucketMs > 0 ? 'Mean latency' : 'Latency'}
+                {series.bucketMs > 0 ? 'Median (p50)' : 'Latency'}
               </li>
               {series.bucketMs > 0 && (
-                <li>
-                  <span className={`${styles.swatch} ${styles.band}`} />
-                  Least–most
-                </li>
+                <>
+                  <li>
+                    <span className={`${styles.line} ${styles.p95}`} />
+                    p95
+                  </li>
+                  <li>
+                    <span className={`${styles.line} ${styles.p99}`} />
+                    p99
+                  </li>
+                  <li>
+                    <span className={`${styles.swatch} ${styles.band}`} />
+                    Least–most
+                  </li>
+                </>
               )}
             </>
           )}

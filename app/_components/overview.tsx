@@ -32,7 +32,7 @@ function matches(site: OverviewSiteWire, query: string): boolean {
 }
 
 /** The overview page's live island: summary, search, the table of sites, and the add/edit/delete dialogs. */
-export function Overview({ initial }: { initial: OverviewWire }) {
+export function Overview({ initial, canWrite = true }: { initial: OverviewWire; canWrite?: boolean }) {
   const { data, update } = useOverview(initial);
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query.trim().toLowerCase());
@@ -127,14 +127,15 @@ export function Overview({ initial }: { initial: OverviewWire }) {
     say(wasAdd ? `Added ${site.name}; its first check is on its way` : `Saved ${site.name}`);
   };
 
-  const addButton = (label: string) => (
-    <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: 'add' })}>
-      <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">
-        <path d="M7 1v12M1 7h12" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
-      </svg>
-      {label}
-    </button>
-  );
+  const addButton = (label: string) =>
+    canWrite && (
+      <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: 'add' })}>
+        <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">
+          <path d="M7 1v12M1 7h12" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+        </svg>
+        {label}
+      </button>
+    );
 
   return (
     <RenderTimeContext value={initial.at}>
@@ -167,7 +168,11 @@ export function Overview({ initial }: { initial: OverviewWire }) {
             />
           </svg>
           <h2 id="empty-title">Nothing watched yet</h2>
-          <p>Add the first site and Upbeat checks it right away, then on its interval, and shows here the moment it goes down.</p>
+          <p>
+            {canWrite
+              ? 'Add the first site and Upbeat checks it right away, then on its interval, and shows here the moment it goes down.'
+              : 'The owner has not added any site yet.'}
+          </p>
           {addButton('Add your first site')}
         </section>
       ) : (
@@ -220,6 +225,7 @@ export function Overview({ initial }: { initial: OverviewWire }) {
                     site={site}
                     windowEnd={windowEnd}
                     checking={checking.has(site.id) && checking.get(site.id) === (site.lastCheck?.checkedAt ?? null)}
+                    canWrite={canWrite}
                   />
                 ))}
               </tbody>

@@ -24,11 +24,14 @@ export const SiteRow = memo(function SiteRow({
   site,
   windowEnd,
   checking,
+  canWrite,
 }: {
   site: OverviewSiteWire;
   windowEnd: number;
   /** A "check now" is waiting for its result. */
   checking: boolean;
+  /** False for a public read-only visitor: no buttons that could only answer 401. */
+  canWrite: boolean;
 }) {
   const last = site.lastCheck;
   const errorTitle = last?.error ? `${last.error.kind}: ${last.error.message}` : undefined;
@@ -62,30 +65,32 @@ export const SiteRow = memo(function SiteRow({
         <TimeAgo iso={last?.checkedAt ?? null} />
       </td>
       <td role="cell" className="cell-actions">
-        <div className="row-actions">
-          <button
-            type="button"
-            className="btn btn-small"
-            data-action="check"
-            disabled={site.paused}
-            aria-disabled={checking || undefined}
-          >
-            {checking ? 'Checking…' : 'Check now'}
-            {hidden}
-          </button>
-          <button type="button" className="btn btn-small" data-action={site.paused ? 'resume' : 'pause'}>
-            {site.paused ? 'Resume' : 'Pause'}
-            {hidden}
-          </button>
-          <button type="button" className="btn btn-small" data-action="edit">
-            Edit
-            {hidden}
-          </button>
-          <button type="button" className="btn btn-small btn-danger-quiet" data-action="delete">
-            Delete
-            {hidden}
-          </button>
-        </div>
+        {canWrite && (
+          <div className="row-actions">
+            <button
+              type="button"
+              className="btn btn-small"
+              data-action="check"
+              disabled={site.paused}
+              aria-disabled={checking || undefined}
+            >
+              {checking ? 'Checking…' : 'Check now'}
+              {hidden}
+            </button>
+            <button type="button" className="btn btn-small" data-action={site.paused ? 'resume' : 'pause'}>
+              {site.paused ? 'Resume' : 'Pause'}
+              {hidden}
+            </button>
+            <button type="button" className="btn btn-small" data-action="edit">
+              Edit
+              {hidden}
+            </button>
+            <button type="button" className="btn btn-small btn-danger-quiet" data-action="delete">
+              Delete
+              {hidden}
+            </button>
+          </div>
+        )}
       </td>
     </tr>
   );

@@ -1,4 +1,6 @@
+import { authorize, type Access, type Principal } from '../auth/request';
 import { AppError, HTTP_STATUS, isAppError } from '../errors';
+import { getStore } from '../store';
 
 /** Request bodies larger than this are refused before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -21,10 +23,34 @@ export function errorResponse(err: unknown): Response {
   return json({ error: { code: 'internal', message: 'Internal error' } }, 500);
 }
 
-/** Wraps a route handler so every thrown error goes through errorResponse. */
-export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response> | Response) {
+export interface HandleOptions {
+  /**
+   * Who may call: `read` and `write` need a session or token (see lib/auth/request.ts); `public` anyone (login and
+   * setup). Default: `read` for GET and HEAD, `write` for everything else.
+   */
+  access?: Access | 'public';
+}
+
+const requestPrincipal = new WeakMap<Request, Principal>();
+
+/** The caller a wrapped handler was authorised as (undefined for `public` routes). */
+export function principalOf(req: Request): Principal | undefined {
+  return requestPrincipal.get(req);
+}
+
+/**
+ * Wraps a route handler: authorises the request first, then runs it, and turns every thrown error into a JSON
+ * response through errorResponse. Every route goes through here, so no route can forget its authority check.
+ */
+export function handle<A extends [Request, ...unknown[]]>(
+  fn: (...args: A) => Promise<Response> | Response,
+  options: HandleOptions = {},
+) {
   return async (...args: A): Promise<Response> => {
     try {
+      const req = args[0];
+      const access = options.access ?? (req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'write');
+      if (access !== 'public') requestPrincipal.set(req, await authorize(getStore(), req, access));
       return await fn(...args);
     } catch (err) {
       return errorResponse(err);

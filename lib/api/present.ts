@@ -16,6 +16,13 @@ export function presentLastCheck(c: LastCheck | null) {
   };
 }
 
+/** Header values may be credentials: only their first characters are ever sent back. */
+export function maskHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [k, v.length <= 8 ? '••••' : `${v.slice(0, 4)}••••`]),
+  );
+}
+
 export function presentSite(s: SiteWithLastCheck) {
   return {
     id: s.id,
@@ -26,6 +33,7 @@ export function presentSite(s: SiteWithLastCheck) {
     timeoutMs: s.timeoutMs,
     expectedStatus: s.expectedStatus,
     followRedirects: s.followRedirects,
+    headers: maskHeaders(s.headers ?? {}),
     paused: s.paused,
     state: s.state,
     createdAt: iso(s.createdAt),

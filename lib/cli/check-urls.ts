@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import pLimit from 'p-limit';
 import { probe, type CheckResult, type ProbeTarget } from '../monitor/probe';
 import { SITE_LIMITS } from '../schemas';
+import { addressPolicy } from '../target-policy';
 import { DEFAULT_EXPECTED_STATUS, statusRangesOf } from '../status-codes';
 import {
   OUTPUT_FORMATS,
@@ -381,7 +382,9 @@ async function runChecks(options: CheckOptions, list: UrlList, sink: Sink, io: C
         followRedirects: true,
       };
       // Only the verdict is reported, so no body is kept.
-      const result = await probe(target, { bodyCapBytes: 0, ...(signal ? { signal } : {}) });
+      // Metadata and link-local addresses are refused here as in the monitor; private ones are allowed (a list of
+      // internal hosts is the common case).
+      const result = await probe(target, { bodyCapBytes: 0, allowAddress: cliPolicy, ...(signal ? { signal } : {}) });
       // A check cut short by Ctrl-C says nothing about the site.
       if (signal?.aborted) return;
       const row = toRow(entry.url, result);
@@ -426,3 +429,5 @@ async function runChecks(options: CheckOptions, list: UrlList, sink: Sink, io: C
   if (summary.interrupted) return 130;
   return down > 0 ? 1 : 0;
 }
+
+const cliPolicy = addressPolicy({ blockPrivate: false });

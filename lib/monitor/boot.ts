@@ -1,6 +1,7 @@
 import type { Store } from '../../db';
 import { getConfig } from '../config';
 import { getStore } from '../store';
+import { addressPolicy } from '../target-policy';
 import { startMonitor, type Monitor } from './monitor';
 
 const KEY = Symbol.for('upbeat.monitor');
@@ -22,10 +23,25 @@ export function bootMonitor(options: { ownsSignals: boolean; log?: (line: string
   const log = options.log ?? ((line: string) => console.log(line));
   if (!config.monitorEnabled) {
     log('[upbeat] checker off (UPBEAT_MONITOR=off): serving the UI and API only');
+    // Nothing to wait for, but a stop asked of us is still a clean one.
+    if (options.ownsSignals) {
+      const exit = (signal: NodeJS.Signals) => {
+        log(`[upbeat] ${signal}: stopping`);
+        process.exit(0);
+      };
+      process.once('SIGTERM', exit);
+      process.once('SIGINT', exit);
+    }
     return undefined;
   }
   const store = getStore();
-  const monitor = startMonitor({ store, concurrency: config.concurrency, syncMs: config.syncMs });
+  const monitor = startMonitor({
+    store,
+    concurrency: config.concurrency,
+    syncMs: config.syncMs,
+    // The same policy as at add time, applied to the address each check actually connects to.
+    probeOptions: { allowAddress: addressPolicy({ blockPrivate: config.blockPrivate }) },
+  });
   holder[KEY] = monitor;
   log(
     `[upbeat] checker running: ${store.countSites()} sites, up to ${config.concurrency} checks in flight, ` +

@@ -1,9 +1,13 @@
 import type { Store } from '../../db';
 import type { Site } from '../domain';
 import { statusRangesOf } from '../status-codes';
+import { startHeartbeat, type HeartbeatWriter } from './heartbeat';
 import { probe, type ProbeOptions } from './probe';
 import { Recorder, type RecorderOptions, type RecorderStats } from './recorder';
 import { Scheduler, type SchedulerStats } from './scheduler';
+import { getConfig } from '../config';
+import type { Retention } from '../retention';
+import { startPruner } from './pruner';
 
 export interface MonitorOptions {
   store: Store;
@@ -12,6 +16,10 @@ export interface MonitorOptions {
   syncMs?: number;
   probeOptions?: ProbeOptions;
   recorder?: RecorderOptions;
+  /** How often the checker writes its heartbeat into the database (see heartbeat.ts), ms. Default 2,000. */
+  heartbeatMs?: number;
+  /** History retention the pruner keeps to; default the configured one (UPBEAT_RETAIN_*), `false` for no pruner. */
+  retention?: Retention | false;
 }
 
 export interface MonitorStats {
@@ -35,10 +43,19 @@ export interface Monitor {
  */
 export function startMonitor(options: MonitorOptions): Monitor {
   const { store } = options;
-  const recorder = new Recorder(store, options.recorder);
+  const startedAt = Date.now();
+  let heartbeat: HeartbeatWriter | null = null;
+  const recorder = new Recorder(store, {
+    ...options.recorder,
+    onFlush: (info) => {
+      heartbeat?.noteBatch(info);
+      options.recorder?.onFlush?.(info);
+    },
+  });
   const scheduler = new Scheduler({
     concurrency: options.concurrency,
     runCheck: async (site: Site, due) => {
+      heartbeat?.noteLag(due.lagMs);
       const result = await probe(
         {
           url: site.url,
@@ -46,6 +63,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
           timeoutMs: site.timeoutMs,
           expectedStatus: statusRangesOf(site.expectedStatus),
           followRedirects: site.followRedirects,
+          ...(site.headers && Object.keys(site.headers).length > 0 ? { headers: site.headers } : {}),
         },
         options.probeOptions,
       );
@@ -77,7 +95,17 @@ export function startMonitor(options: MonitorOptions): Monitor {
   syncSites();
   scheduler.start();
   const syncTimer = setInterval(syncSites, options.syncMs ?? 250);
-  const startedAt = Date.now();
+  heartbeat = startHeartbeat({
+    sink: store,
+    scheduler: () => scheduler.stats(),
+    recorder: () => recorder.stats(),
+    startedAt,
+    everyMs: options.heartbeatMs,
+  });
+
+  // History past retention is deleted in small batches on its own timer (see pruner.ts).
+  const retention = options.retention ?? getConfig().retention;
+  const pruner = retention === false ? null : startPruner({ store, retention });
 
   let stopping: Promise<void> | null = null;
   return {
@@ -86,8 +114,10 @@ export function startMonitor(options: MonitorOptions): Monitor {
     stop() {
       stopping ??= (async () => {
         clearInterval(syncTimer);
+        await pruner?.stop();
         await scheduler.stop();
         recorder.close();
+        heartbeat?.stop();
       })();
       return stopping;
     },

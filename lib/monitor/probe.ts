@@ -30,6 +30,11 @@ export interface ProbeTarget {
   /** Status codes that count as up, e.g. `statusRangesOf('200-399')`. */
   expectedStatus: readonly StatusRange[];
   followRedirects: boolean;
+  /**
+   * Extra request headers (e.g. Authorization for a protected health endpoint). Sent only to the origin of
+   * `url`: a redirect to another origin does not carry them, as browsers do not carry credentials either.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface ProbeOptions {
@@ -181,6 +186,7 @@ async function run(
 ): Promise<void> {
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   let url = parseHttpUrl(target.url, null);
+  const firstOrigin = url.origin;
   let method = target.method;
   for (;;) {
     progress.url = url;
@@ -212,6 +218,7 @@ async function run(
       signal,
       progress,
       stopAtHeaders: isRedirect,
+      extraHeaders: url.origin === firstOrigin ? target.headers : undefined,
     });
 
     if (!isRedirect(status, location)) {
@@ -295,6 +302,7 @@ interface ExchangeOptions {
   progress: Progress;
   /** True when the response is a redirect to follow: settle at its headers and skip the body. */
   stopAtHeaders: (status: number, location: string | undefined) => boolean;
+  extraHeaders: Readonly<Record<string, string>> | undefined;
 }
 
 /** Sends the request and reads the response into `progress.sink`, settling once the body ends. */
@@ -349,7 +357,7 @@ function exchange(
       {
         path: `${url.pathname}${url.search}`,
         method,
-        headers: { 'user-agent': opts.userAgent, accept: '*/*' },
+        headers: { 'user-agent': opts.userAgent, accept: '*/*', ...lowerCaseKeys(opts.extraHeaders) },
       },
       handler,
     );
@@ -407,7 +415,7 @@ function explain(
     return { kind: 'unknown', message: 'aborted' };
   }
   if (err instanceof Verdict) return { kind: err.kind, message: err.message };
-  if (err instanceof ConnectError && err.code === ADDRESS_REFUSED) return { kind: 'unknown', message: err.message };
+  if (err instanceof ConnectError && err.code === ADDRESS_REFUSED) return { kind: 'blocked', message: err.message };
 
   const { kind, code } = classifyError(err);
   const url = progress.url;
@@ -443,3 +451,10 @@ function truncate(text: string, max: number): string {
 }
 
 function ignore(): void {}
+
+/** Site headers override the defaults whatever their case (`User-Agent` replaces `user-agent`). */
+function lowerCaseKeys(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers) for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
+}

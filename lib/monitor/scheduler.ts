@@ -80,7 +80,8 @@ function changesWhatIsChecked(a: Site, b: Site): boolean {
     a.method !== b.method ||
     a.expectedStatus !== b.expectedStatus ||
     a.followRedirects !== b.followRedirects ||
-    a.timeoutMs !== b.timeoutMs
+    a.timeoutMs !== b.timeoutMs ||
+    JSON.stringify(a.headers ?? {}) !== JSON.stringify(b.headers ?? {})
   );
 }
 

@@ -9,7 +9,10 @@ import { startApp, type RunningApp } from '../helpers/app-server';
 async function call(app: RunningApp, method: string, path: string, body?: unknown, raw?: string) {
   const res = await fetch(`${app.baseUrl}${path}`, {
     method,
-    headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
+    headers: {
+      ...(body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...app.authHeaders,
+    },
     body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await res.text();

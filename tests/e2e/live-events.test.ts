@@ -43,10 +43,10 @@ interface SseEvent {
 }
 
 /** A plain fetch reading the event stream, as any client could; every event is kept with its arrival time. */
-async function openEventStream(t: TestContext, baseUrl: string) {
+async function openEventStream(t: TestContext, app: RunningApp) {
   const controller = new AbortController();
   const openedAt = Date.now();
-  const res = await fetch(`${baseUrl}/api/events`, { signal: controller.signal });
+  const res = await fetch(`${app.baseUrl}/api/events`, { signal: controller.signal, headers: app.authHeaders });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
   const events: SseEvent[] = [];
@@ -127,7 +127,7 @@ function watchRecorded(t: TestContext, store: Store) {
 async function createSite(app: RunningApp, body: Record<string, unknown>): Promise<{ id: number }> {
   const res = await fetch(`${app.baseUrl}/api/sites`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...app.authHeaders },
     body: JSON.stringify(body),
   });
   assert.equal(res.status, 201, await res.clone().text());
@@ -143,7 +143,7 @@ test('with the checker in its own process, the stream announces each recorded re
   const store = openStore(app.dbPath);
   t.after(() => store.close());
 
-  const stream = await openEventStream(t, app.baseUrl);
+  const stream = await openEventStream(t, app);
   const recorded = watchRecorded(t, store);
   const site = await createSite(app, { url: target.url, name: 'Streamed', intervalSeconds: 1, timeoutMs: 1000 });
   await stream.waitFor((e) => e.event === 'sites', 2000);
@@ -173,7 +173,7 @@ test('with the checker in its own process, the stream announces each recorded re
   // A site change made through the API is announced too.
   const res = await fetch(`${app.baseUrl}/api/sites/${site.id}`, {
     method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...app.authHeaders },
     body: JSON.stringify({ paused: true }),
   });
   assert.equal(res.status, 200);
@@ -197,7 +197,7 @@ test('the page shows a result recorded by a separate checker process within 2 s,
   const site = await createSite(app, { url: target.url, name: 'Flipper', intervalSeconds: 1, timeoutMs: 1000 });
 
   const browser = await launchBrowser(t);
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(browser, {}, app);
   await page.goto(app.baseUrl);
   const row = page.locator(`tr[data-site-id="${site.id}"]`);
   await row.locator('[data-state="up"]').waitFor({ timeout: 5000 });
@@ -289,7 +289,7 @@ test('after a dropped connection the page reconnects by itself and catches up on
   const site = await createSite(app, { url: target.url, name: 'Resilient', intervalSeconds: 1, timeoutMs: 1000 });
 
   const browser = await launchBrowser(t);
-  const { page } = await openPage(browser);
+  const { page } = await openPage(browser, {}, app);
   await page.goto(relay.url());
   const row = page.locator(`tr[data-site-id="${site.id}"]`);
   await row.locator('[data-state="up"]').waitFor({ timeout: 5000 });
@@ -299,7 +299,7 @@ test('after a dropped connection the page reconnects by itself and catches up on
   await page.getByText('Live updates interrupted').waitFor({ timeout: 5000 });
   target.setStatus(500);
   const deadline = Date.now() + 5000;
-  while ((await (await fetch(`${app.baseUrl}/api/sites/${site.id}`)).json()).state !== 'down') {
+  while ((await (await fetch(`${app.baseUrl}/api/sites/${site.id}`, { headers: app.authHeaders })).json()).state !== 'down') {
     assert.ok(Date.now() < deadline, 'the site did not go down');
     await new Promise((r) => setTimeout(r, 100));
   }

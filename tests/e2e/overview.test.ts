@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openStore } from '../../db';
 import type { NewCheck } from '../../lib/domain';
-import { startApp } from '../helpers/app-server';
+import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { startTarget } from '../fixtures/controllable-target';
 
@@ -21,8 +21,8 @@ interface ApiSiteLite {
   state: string;
 }
 
-async function listSites(baseUrl: string): Promise<ApiSiteLite[]> {
-  const res = await fetch(`${baseUrl}/api/sites`);
+async function listSites(app: RunningApp): Promise<ApiSiteLite[]> {
+  const res = await fetch(`${app.baseUrl}/api/sites`, { headers: app.authHeaders });
   assert.equal(res.status, 200);
   return ((await res.json()) as { sites: ApiSiteLite[] }).sites;
 }
@@ -42,7 +42,7 @@ test('add a site in the browser, watch it go pending → up → down, edit, paus
   const target = await startTarget(t, 200);
   const app = await startApp(t);
   const browser = await launchBrowser(t);
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(browser, {}, app);
 
   await page.goto(app.baseUrl);
   await page.getByRole('heading', { name: 'Nothing watched yet' }).waitFor();
@@ -81,7 +81,7 @@ test('add a site in the browser, watch it go pending → up → down, edit, paus
   assert.match(await row.innerText(), /127\.0\.0\.1/);
   assert.match(await row.innerText(), /200/);
   assert.equal(await page.title(), 'Upbeat');
-  const [stored] = await listSites(app.baseUrl);
+  const [stored] = await listSites(app);
   assert.equal(stored?.name, 'Shop');
   assert.equal(stored?.intervalSeconds, 2);
   assert.equal(await row.getByRole('link', { name: 'Shop' }).getAttribute('href'), `/sites/${stored!.id}`);
@@ -108,12 +108,12 @@ test('add a site in the browser, watch it go pending → up → down, edit, paus
   await edit.getByLabel('Check every', { exact: true }).fill('5');
   await edit.getByRole('button', { name: 'Save changes' }).click();
   await edit.waitFor({ state: 'hidden' });
-  assert.equal((await listSites(app.baseUrl))[0]?.intervalSeconds, 5);
+  assert.equal((await listSites(app))[0]?.intervalSeconds, 5);
 
   // Pause: the row says so, the API agrees, and a paused site does not count as down.
   await row.getByRole('button', { name: 'Pause' }).click();
   await row.locator('[data-state="paused"]').waitFor({ timeout: 2000 });
-  assert.equal((await listSites(app.baseUrl))[0]?.paused, true);
+  assert.equal((await listSites(app))[0]?.paused, true);
   await page.waitForFunction(() => document.title === 'Upbeat');
   await row.getByRole('button', { name: 'Resume' }).waitFor();
 
@@ -122,11 +122,11 @@ test('add a site in the browser, watch it go pending → up → down, edit, paus
   const confirm = page.getByRole('dialog', { name: 'Delete Shop?' });
   await confirm.getByRole('button', { name: 'Cancel' }).click();
   await confirm.waitFor({ state: 'hidden' });
-  assert.equal((await listSites(app.baseUrl)).length, 1);
+  assert.equal((await listSites(app)).length, 1);
   await row.getByRole('button', { name: 'Delete' }).click();
   await confirm.getByRole('button', { name: 'Delete site' }).click();
   await row.waitFor({ state: 'detached' });
-  assert.deepEqual(await listSites(app.baseUrl), []);
+  assert.deepEqual(await listSites(app), []);
   await page.getByRole('heading', { name: 'Nothing watched yet' }).waitFor();
 
   await assertNoReload(page);
@@ -136,7 +136,7 @@ test('add a site in the browser, watch it go pending → up → down, edit, paus
 test('a bad URL shows its error next to the field and saves nothing', async (t) => {
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
   const browser = await launchBrowser(t);
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(browser, {}, app);
   await page.goto(app.baseUrl);
   await page.getByRole('button', { name: 'Add your first site' }).click();
   const form = page.getByRole('dialog', { name: 'Add a site' });
@@ -155,7 +155,7 @@ test('a bad URL shows its error next to the field and saves nothing', async (t) 
   assert.match(await form.innerText(), /Check every must be at least 1/);
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'url');
   assert.ok(await form.isVisible(), 'the form stays open');
-  assert.deepEqual(await listSites(app.baseUrl), [], 'nothing was stored');
+  assert.deepEqual(await listSites(app), [], 'nothing was stored');
   fs.mkdirSync(outputDir, { recursive: true });
   await page.screenshot({ path: path.join(outputDir, 'add-site-errors.png') });
 
@@ -164,7 +164,7 @@ test('a bad URL shows its error next to the field and saves nothing', async (t) 
   await form.getByLabel('Check every', { exact: true }).fill('60');
   await form.getByRole('button', { name: 'Add site' }).click();
   await form.getByText('URL must start with http:// or https://').waitFor();
-  assert.deepEqual(await listSites(app.baseUrl), []);
+  assert.deepEqual(await listSites(app), []);
   assert.equal(await page.locator('tbody tr').count(), 0);
 
   // Escape closes the dialog; the page is as it was.
@@ -229,7 +229,7 @@ test('screenshots of the overview, light and dark, at 1280 and 375 px', async (t
         viewport: { width, height: width === 1280 ? 800 : 812 },
         colorScheme: scheme,
         deviceScaleFactor: width === 375 ? 2 : 1,
-      });
+      }, app);
       await page.goto(app.baseUrl);
       await rowOf(page, 'Checkout').waitFor();
       // Down first, then pending, up, paused.
@@ -252,7 +252,7 @@ test('search filters by name or URL; the theme toggle persists; everything is re
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
   seedShowcase(app.dbPath);
   const browser = await launchBrowser(t);
-  const { page, errors } = await openPage(browser, { colorScheme: 'light' });
+  const { page, errors } = await openPage(browser, { colorScheme: 'light' }, app);
   await page.goto(app.baseUrl);
   const search = page.getByRole('searchbox', { name: /Search sites/ });
   await search.fill('shop.example');
@@ -325,7 +325,7 @@ test('the overview API and page at 1,000 sites with an hour of 60 s checks', asy
   let bytes = 0;
   for (let i = 0; i < 12; i++) {
     const t0 = performance.now();
-    const res = await fetch(`${app.baseUrl}/api/overview`, { headers: { 'accept-encoding': 'identity' } });
+    const res = await fetch(`${app.baseUrl}/api/overview`, { headers: { 'accept-encoding': 'identity', ...app.authHeaders } });
     const body = await res.text();
     times.push(performance.now() - t0);
     bytes = body.length;
@@ -338,12 +338,12 @@ test('the overview API and page at 1,000 sites with an hour of 60 s checks', asy
       `${(bytes / 1024).toFixed(0)} KiB`,
   );
   const part = performance.now();
-  await fetch(`${app.baseUrl}/api/overview?ids=1,2,3,4,5`).then((r) => r.json());
+  await fetch(`${app.baseUrl}/api/overview?ids=1,2,3,4,5`, { headers: app.authHeaders }).then((r) => r.json());
   t.diagnostic(`GET /api/overview?ids=<5 sites>: ${(performance.now() - part).toFixed(1)} ms`);
   assert.ok(median < 1500, `the overview API took ${median} ms`);
 
   const browser = await launchBrowser(t);
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(browser, {}, app);
   const t0 = performance.now();
   await page.goto(app.baseUrl);
   const loaded = performance.now() - t0;

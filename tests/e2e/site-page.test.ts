@@ -134,7 +134,7 @@ async function waitForChart(page: Page, minDraws = 1): Promise<void> {
 }
 
 async function apiChecks(app: RunningApp, siteId: number) {
-  const res = await fetch(`${app.baseUrl}/api/sites/${siteId}/checks?limit=1000`);
+  const res = await fetch(`${app.baseUrl}/api/sites/${siteId}/checks?limit=1000`, { headers: app.authHeaders });
   return (await res.json()).checks as { checkedAt: string; ok: boolean; statusCode: number | null; latencyMs: number; error: { kind: string; message: string } | null }[];
 }
 
@@ -179,7 +179,7 @@ test('site page', async (t) => {
 
   /** Opens a site's page in a fresh context (en-US, in TIME_ZONE) and waits for the chart's first frame. */
   async function open(siteId: number, options: BrowserContextOptions = {}, query = ''): Promise<Page> {
-    const { page, errors } = await openPage(browser, { locale: 'en-US', timezoneId: TIME_ZONE, ...options });
+    const { page, errors } = await openPage(browser, { locale: 'en-US', timezoneId: TIME_ZONE, ...options }, app);
     pageErrors.set(page, errors);
     const res = await page.goto(`${app.baseUrl}/sites/${siteId}${query}`);
     assert.equal(res?.status(), 200);
@@ -201,11 +201,11 @@ test('site page', async (t) => {
     await page.context().close();
   });
 
-  await t.test('the chart is drawn with data: one point per check over 24 h, the line in its colour, failures in red', async () => {
+  await t.test('the chart is drawn with data: 24 h in 2-minute points, the line in its colour, failures in red', async () => {
     const page = await open(ids.shop);
     const chart = page.getByTestId('latency-chart');
     const points = Number(await chart.getAttribute('data-points'));
-    assert.ok(points >= 1430 && points <= 1442, `24 h of one-minute checks, one point each (got ${points})`);
+    assert.ok(points >= 715 && points <= 722, `24 h of one-minute checks in 2-minute points, at most 1,000 (got ${points})`);
     assert.ok((await chartPixels(page, '--chart-total')) > 500, 'the latency line is drawn');
     assert.ok((await chartPixels(page, '--down')) > 30, 'the outage is marked');
     // Hovering reads out the point under the pointer.
@@ -264,12 +264,16 @@ test('site page', async (t) => {
     const chart = page.getByTestId('latency-chart');
     const area = page.locator('[data-range]');
     assert.equal(await area.getAttribute('data-range'), '24h');
+    const dayPoints = await chart.getAttribute('data-points');
     await page.getByRole('button', { name: '7 d' }).click();
     await page.waitForSelector('[data-range="7d"][aria-busy="false"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="latency-chart"]')?.getAttribute('data-points') !== '1439');
-    // Two days of one-minute checks in 10-minute buckets: about 288 points.
+    await page.waitForFunction(
+      (before) => document.querySelector('[data-testid="latency-chart"]')?.getAttribute('data-points') !== before,
+      dayPoints,
+    );
+    // Two days of one-minute checks (few enough to read raw) in 15-minute buckets: about 192 points.
     const points = Number(await chart.getAttribute('data-points'));
-    assert.ok(points > 250 && points < 320, `7 d is bucketed (got ${points})`);
+    assert.ok(points > 180 && points < 200, `7 d is bucketed (got ${points})`);
     assert.match(page.url(), /\?range=7d$/);
     assert.equal(await page.getByRole('button', { name: '7 d' }).getAttribute('aria-pressed'), 'true');
 
@@ -316,6 +320,12 @@ test('site page', async (t) => {
     assert.equal(color, await cssColor(docs, '--pending'), 'the warning colour');
 
     const shop = await open(ids.shop);
+    for (const w of ['24h', '7d', '30d', '90d', '1y']) {
+      assert.match((await shop.getByTestId(`uptime-${w}`).textContent()) ?? '', /\d+\.\d+%.*[\d,]+ checks/, w);
+    }
+    // The range's percentiles, exact (raw checks) for 24 h.
+    assert.equal(await shop.getByTestId('latency-percentiles').getAttribute('data-exact'), 'true');
+    for (const p of ['p50', 'p95', 'p99']) assert.match((await shop.getByTestId(`latency-${p}`).textContent()) ?? '', /^p\d\d\d+ ms$/);
     assert.equal(await shop.getByTestId('tls').getAttribute('data-tone'), 'ok');
     assert.match((await shop.getByTestId('tls').textContent()) ?? '', /6[01] days left/);
 
@@ -413,18 +423,19 @@ test('site page', async (t) => {
     assert.deepEqual(json.checks, expected);
     assert.deepEqual(json.site, { id: ids.docs, name: 'Docs', url: 'https://docs.example.test/' });
 
-    const res = await fetch(`${app.baseUrl}/api/sites/${ids.docs}/export?range=24h&format=csv`);
+    const res = await fetch(`${app.baseUrl}/api/sites/${ids.docs}/export?range=24h&format=csv`, { headers: app.authHeaders });
     assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
     assert.match(res.headers.get('content-disposition') ?? '', /^attachment; filename="upbeat-docs-24h-.*\.csv"$/);
     await res.arrayBuffer();
-    const bad = await fetch(`${app.baseUrl}/api/sites/${ids.docs}/export?range=2y`);
+    const bad = await fetch(`${app.baseUrl}/api/sites/${ids.docs}/export?range=2y`, { headers: app.authHeaders });
     assert.equal(bad.status, 400);
-    assert.equal((await bad.json()).error.fields.range, 'must be one of 1h, 24h, 7d, 30d');
+    assert.equal((await bad.json()).error.fields.range, 'must be one of 1h, 24h, 7d, 30d, 90d, 1y');
     await page.context().close();
   });
 
   await t.test('an unknown site is a 404 page with a link home', async () => {
     const context = await browser.newContext();
+    await app.login(context);
     const page = await context.newPage();
     for (const id of ['999999', 'abc', '0', '1.5']) {
       const res = await page.goto(`${app.baseUrl}/sites/${id}`);
@@ -432,7 +443,7 @@ test('site page', async (t) => {
       assert.equal(await page.locator('h1').textContent(), 'No such site');
       assert.equal(await page.getByRole('link', { name: 'Back to all sites' }).getAttribute('href'), '/');
     }
-    const api = await fetch(`${app.baseUrl}/api/sites/999999/history`);
+    const api = await fetch(`${app.baseUrl}/api/sites/999999/history`, { headers: app.authHeaders });
     assert.equal(api.status, 404);
     await context.close();
   });

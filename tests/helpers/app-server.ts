@@ -1,16 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
+import type { BrowserContext } from 'playwright-core';
 import { tempDir } from './temp-store';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
+/** The owner's password and an API token every test app starts with (unless `noAuth`). */
+export const TEST_PASSWORD = 'correct horse battery staple';
+
 export interface RunningApp {
   baseUrl: string;
   dbPath: string;
+  /** `Authorization: Bearer <UPBEAT_API_TOKEN>` for API calls; empty with `noAuth`. */
+  authHeaders: Record<string, string>;
+  /** Logs a browser context in through the API, as the owner (the session cookie lands in the context). */
+  login(context: BrowserContext): Promise<void>;
   proc: ChildProcess;
   /** Everything the server printed so far (stdout and stderr). */
   output(): string;
@@ -36,12 +45,21 @@ export async function freePort(): Promise<number> {
  */
 export async function startApp(
   t: TestContext | null,
-  options: { env?: Record<string, string>; dbPath?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    dbPath?: string;
+    /** Start with no account and no API token: the first-run experience. */
+    noAuth?: boolean;
+  } = {},
 ): Promise<RunningApp> {
   // Without a test context (suite-level hooks), the caller stops the app; the temp folder goes with it.
   const ownDir = t ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'upbeat-app-'));
   const dbPath = options.dbPath ?? path.join(ownDir ?? tempDir(t!, 'upbeat-app-'), 'upbeat.db');
   const port = await freePort();
+  const token = `upb_test_${crypto.randomBytes(16).toString('hex')}`;
+  const auth: Record<string, string> = options.noAuth
+    ? {}
+    : { UPBEAT_ADMIN_PASSWORD: TEST_PASSWORD, UPBEAT_API_TOKEN: token };
   const proc = spawn(
     process.execPath,
     [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
@@ -53,6 +71,7 @@ export async function startApp(
         NEXT_MANUAL_SIG_HANDLE: '1',
         UPBEAT_DB: dbPath,
         UPBEAT_SYNC_MS: '100',
+        ...auth,
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -84,5 +103,18 @@ export async function startApp(
     if (Date.now() > deadline) throw new Error(`next start did not answer within 60 s:\n${out}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { baseUrl, dbPath, proc, output: () => out, stop };
+  const login = async (context: BrowserContext) => {
+    const res = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: TEST_PASSWORD }),
+    });
+    if (res.status !== 200) throw new Error(`login failed with ${res.status}: ${await res.text()}`);
+    const value = /upbeat_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+    if (!value) throw new Error('login set no session cookie');
+    await context.addCookies([{ name: 'upbeat_session', value, url: baseUrl, httpOnly: true, sameSite: 'Lax' }]);
+  };
+  const apiToken = options.env?.UPBEAT_API_TOKEN ?? (options.noAuth ? undefined : token);
+  const authHeaders: Record<string, string> = apiToken ? { authorization: `Bearer ${apiToken}` } : {};
+  return { baseUrl, dbPath, proc, output: () => out, stop, authHeaders, login };
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { TestContext } from 'node:test';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 /** The Chromium the browser tests drive: UPBEAT_CHROMIUM, or the distribution's package. */
 export const CHROMIUM_PATH = process.env.UPBEAT_CHROMIUM ?? '/usr/bin/chromium';
@@ -34,9 +34,22 @@ export interface WatchedPage {
   errors: string[];
 }
 
-/** A page in a fresh context that records the page's own errors. */
-export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<WatchedPage> {
+/** Something that can sign a browser context in (a running app: see tests/helpers/app-server.ts). */
+export interface SignsIn {
+  login(context: BrowserContext): Promise<void>;
+}
+
+/**
+ * A page in a fresh context that records the page's own errors; signed in as the owner when `as` is given (the
+ * dashboard needs a session, as it does for a person).
+ */
+export async function openPage(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+  as?: SignsIn,
+): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+  if (as) await as.login(context);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));

@@ -13,9 +13,19 @@ import {
   downsample,
   exportFileName,
   exportStream,
+  loadHistory,
   parseExportFormat,
   parseRange,
+  planChart,
+  rangeBounds,
+  readChart,
+  seriesFromRollups,
+  summariseSamples,
+  RANGE_KEYS,
+  RAW_READ_LIMIT,
 } from '../../lib/history';
+import { RELATIVE_ERROR } from '../../lib/histogram';
+import { DEFAULT_RETENTION } from '../../lib/retention';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempStore } from '../helpers/temp-store';
 
@@ -77,6 +87,8 @@ describe('parseRange', () => {
     assert.deepEqual(parseRange('24h', NOW), { range: '24h', from: NOW - DAY, to: NOW });
     assert.deepEqual(parseRange('7d', NOW), { range: '7d', from: NOW - 7 * DAY, to: NOW });
     assert.deepEqual(parseRange('30d', NOW), { range: '30d', from: NOW - 30 * DAY, to: NOW });
+    assert.deepEqual(parseRange('90d', NOW), { range: '90d', from: NOW - 90 * DAY, to: NOW });
+    assert.deepEqual(parseRange('1y', NOW), { range: '1y', from: NOW - 365 * DAY, to: NOW });
   });
 
   test('an absent or empty range is the 24 h default', () => {
@@ -85,7 +97,7 @@ describe('parseRange', () => {
     assert.equal(parseRange('', NOW).range, '24h');
   });
 
-  for (const bad of ['2h', '24H', ' 24h', 'toString', '__proto__', '30d;', '1e3']) {
+  for (const bad of ['2h', '24H', ' 24h', 'toString', '__proto__', '30d;', '1e3', '1Y', '365d']) {
     test(`${JSON.stringify(bad)} is a validation error naming the field`, () => {
       assert.throws(
         () => parseRange(bad, NOW),
@@ -103,9 +115,13 @@ describe('parseRange', () => {
 
 describe('chooseBucketMs', () => {
   test('picks the smallest named bucket that keeps the span within the point budget', () => {
-    assert.equal(chooseBucketMs(0, HOUR), 2000); // 3,600 one-second checks → 1,800 points
-    assert.equal(chooseBucketMs(0, 7 * DAY), 10 * MINUTE); // 5 min would be 2,016 points
-    assert.equal(chooseBucketMs(0, 30 * DAY), 30 * MINUTE); // 1,440 points
+    assert.equal(MAX_CHART_POINTS, 1000);
+    assert.equal(chooseBucketMs(0, HOUR), 5000); // 3,600 one-second checks → 720 points
+    assert.equal(chooseBucketMs(0, DAY), 2 * MINUTE); // 720 points
+    assert.equal(chooseBucketMs(0, 7 * DAY), 15 * MINUTE); // 10 min would be 1,008 points
+    assert.equal(chooseBucketMs(0, 30 * DAY), HOUR); // 720 points
+    assert.equal(chooseBucketMs(0, 90 * DAY), 3 * HOUR); // 720 points
+    assert.equal(chooseBucketMs(0, 365 * DAY), 12 * HOUR); // 730 points
   });
 
   test('never yields more points than the budget, for any span', () => {
@@ -191,6 +207,106 @@ describe('downsample', () => {
     const s = downsample([], NOW - DAY, NOW);
     assert.equal(s.t.length, 0);
     assert.equal(s.bucketMs, 0);
+  });
+});
+
+describe('resolution', () => {
+  const plan = (range: keyof typeof rangeSpans, rawRows: number, retention = DEFAULT_RETENTION) =>
+    planChart(NOW - rangeSpans[range], NOW, NOW, rawRows, retention);
+  const rangeSpans = { '1h': HOUR, '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY, '90d': 90 * DAY, '1y': 365 * DAY };
+
+  test('short ranges read raw checks, long ones the rollup that still reaches back that far', () => {
+    assert.deepEqual(plan('1h', 60), { source: 'raw', bucketMs: 0 }); // one point per check
+    assert.deepEqual(plan('1h', 3600), { source: 'raw', bucketMs: 5000 }); // one-second checks, 5 s buckets
+    assert.deepEqual(plan('24h', 1440), { source: 'raw', bucketMs: 2 * MINUTE });
+    assert.deepEqual(plan('24h', RAW_READ_LIMIT + 1), { source: 'minute', bucketMs: 2 * MINUTE });
+    assert.deepEqual(plan('7d', 2000), { source: 'raw', bucketMs: 15 * MINUTE }); // a site checked every 5 min
+    assert.deepEqual(plan('7d', 10_080), { source: 'hour', bucketMs: HOUR }); // minutes are kept 48 h only
+    assert.deepEqual(plan('30d', Infinity), { source: 'hour', bucketMs: HOUR });
+    assert.deepEqual(plan('90d', Infinity), { source: 'hour', bucketMs: 3 * HOUR });
+    assert.deepEqual(plan('1y', Infinity), { source: 'day', bucketMs: DAY }); // hours kept 90 d only
+    // Less raw retention: a week no longer fits the raw window.
+    assert.equal(plan('7d', 100, { ...DEFAULT_RETENTION, rawDays: 3 }).source, 'hour');
+    assert.equal(RAW_READ_LIMIT, 4000);
+  });
+
+  test('no range ever draws more than MAX_CHART_POINTS points, whatever the source', () => {
+    for (const range of RANGE_KEYS) {
+      for (const rawRows of [0, 500, 5000, RAW_READ_LIMIT, Infinity]) {
+        const p = plan(range, rawRows);
+        const points = p.bucketMs === 0 ? rawRows : Math.ceil(rangeSpans[range] / p.bucketMs) + 1;
+        assert.ok(points <= MAX_CHART_POINTS, `${range} with ${rawRows} raw rows: ${points} points from ${p.source}`);
+      }
+    }
+  });
+
+  test('a chart from hour rollups matches the raw chart bucket for bucket; its percentiles are within the bound', (t) => {
+    const store = tempStore(t);
+    const site = store.createSite(newSite());
+    let x = 5;
+    const rnd = () => ((x = (Math.imul(x, 1_664_525) + 1_013_904_223) >>> 0) / 4_294_967_296);
+    const from = Math.floor((NOW - 30 * DAY) / HOUR) * HOUR;
+    const batch = [];
+    for (let at = from; at < NOW; at += 3 * MINUTE + Math.floor(rnd() * MINUTE)) {
+      // Heavy-tailed latency; an outage now and then.
+      const total = Math.round((20 + 200 * rnd() ** 4 + (rnd() < 0.01 ? 3000 * rnd() : 0)) * 1000) / 1000;
+      const ok = rnd() > 0.03;
+      batch.push(
+        newCheck(site.id, at, {
+          ok,
+          error: ok ? null : { kind: 'timeout', message: 'timed out' },
+          timings: { dnsMs: 1, connectMs: 2, tlsMs: 3, ttfbMs: total - 6.5, transferMs: 0.5, totalMs: total },
+        }),
+      );
+    }
+    store.recordChecks(batch);
+    const samples = store.chartSamples(site.id, from, NOW);
+    const raw = downsample(samples, from, NOW, 1000);
+    assert.equal(raw.bucketMs, HOUR);
+    const { series, latency } = seriesFromRollups(store.rollupsBetween(site.id, 'hour', from, NOW), 'hour', HOUR);
+    assert.equal(series.source, 'hour');
+    assert.deepEqual(series.t, raw.t);
+    assert.deepEqual(series.checks, raw.checks);
+    assert.deepEqual(series.failed, raw.failed);
+    assert.deepEqual(series.min, raw.min);
+    assert.deepEqual(series.max, raw.max);
+    for (let i = 0; i < raw.t.length; i++) {
+      assert.ok(Math.abs(series.avg[i]! - raw.avg[i]!) <= 0.05 + 1e-9, `mean at ${i}`);
+      for (const p of ['p50', 'p95', 'p99'] as const) {
+        const exact = raw[p][i]!;
+        assert.ok(Math.abs(series[p][i]! - exact) <= RELATIVE_ERROR * exact + 0.1, `${p} at ${i}: ${series[p][i]} vs ${exact}`);
+      }
+    }
+    const exact = summariseSamples(samples);
+    assert.equal(latency.passed, exact.passed);
+    assert.equal(latency.exact, false);
+    for (const p of ['p50', 'p95', 'p99'] as const) {
+      assert.ok(Math.abs(latency[p]! - exact[p]!) <= RELATIVE_ERROR * exact[p]! + 0.1, `${p}: ${latency[p]} vs ${exact[p]}`);
+    }
+  });
+
+  test('a year of history reads day rollups: one point a day with percentiles, and the page has every window', (t) => {
+    const store = tempStore(t);
+    const site = store.createSite(newSite(), NOW - 400 * DAY);
+    const batch = [];
+    for (let d = 0; d < 400; d++) {
+      for (let k = 0; k < 4; k++) batch.push(newCheck(site.id, NOW - d * DAY - k * 5 * HOUR, { timings: { dnsMs: 0, connectMs: 0, tlsMs: 0, ttfbMs: 10 + k, transferMs: 0, totalMs: 10 + k } }));
+    }
+    store.recordChecks(batch);
+    const { from, to } = rangeBounds('1y', NOW);
+    const { chart, latency } = readChart(store, site.id, from, to, NOW);
+    assert.equal(chart.source, 'day');
+    assert.equal(chart.bucketMs, DAY);
+    assert.ok(chart.t.length >= 365 && chart.t.length <= 366, `${chart.t.length} points`);
+    assert.ok(chart.p50.every((v) => v !== null && v >= 10 && v <= 13));
+    assert.equal(latency.p99, 13);
+    const page = loadHistory(store, site.id, '1y', NOW);
+    assert.equal(page.range, '1y');
+    assert.deepEqual(Object.keys(page.uptime), ['24h', '7d', '30d', '90d', '1y']);
+    const yearStart = Math.floor(NOW / DAY) * DAY - 365 * DAY;
+    assert.equal(page.uptime['1y'].checks, batch.filter((c) => c.checkedAt >= yearStart).length);
+    // The short ranges still come from raw checks, exactly.
+    assert.equal(loadHistory(store, site.id, '24h', NOW).latency.exact, true);
   });
 });
 

@@ -25,6 +25,7 @@ test('defaults fill in and the URL is normalised', () => {
     timeoutMs: 10000,
     expectedStatus: '200-399',
     followRedirects: true,
+    headers: {},
     paused: false,
   });
 });

@@ -1,4 +1,7 @@
+import { errorResponse } from '@/lib/api/http';
+import { authorize } from '@/lib/auth/request';
 import { getChangeFeed, type ChangeEvent } from '@/lib/events';
+import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,7 +19,13 @@ function frame(event: ChangeEvent): string {
  * Server-sent events: `checks` (`{ siteIds }`: these sites have new results) and `sites` (`{ revision }`: the
  * list of sites changed). Clients reload what they show on each event, and everything when they (re)connect.
  */
-export function GET(req: Request): Response {
+export async function GET(req: Request): Promise<Response> {
+  // Not wrapped in handle(): the stream's lifetime is the request's, but its authority is checked the same way.
+  try {
+    await authorize(getStore(), req, 'read');
+  } catch (err) {
+    return errorResponse(err);
+  }
   const encoder = new TextEncoder();
   let close = () => {};
   const stream = new ReadableStream<Uint8Array>({

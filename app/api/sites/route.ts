@@ -5,9 +5,9 @@ import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = handle(() => json({ sites: listSites(getStore()).map(presentSite) }));
+export const GET = handle((_req: Request) => json({ sites: listSites(getStore()).map(presentSite) }));
 
 export const POST = handle(async (req: Request) => {
   const body = await readJson(req);
-  return json(presentSite(createSite(getStore(), body)), 201);
+  return json(presentSite(await createSite(getStore(), body)), 201);
 });

@@ -3,8 +3,8 @@ import styles from './site.module.css';
 
 export default function SiteNotFound() {
   return (
-    <main id="main" className={`container ${styles.page}`}>
-      <nav className={styles.nav}>
+    <main id="main" className="container subpage">
+      <nav className="back-nav">
         <Link href="/">← All sites</Link>
       </nav>
       <h1>No such site</h1>

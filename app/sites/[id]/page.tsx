@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { presentCheck, type ApiCheck } from '@/lib/api/present';
+import { peekViewer, requireViewer } from '@/lib/auth/page';
 import { isAppError } from '@/lib/errors';
 import { CHECKS_PAGE_SIZE, DEFAULT_RANGE, isRangeKey, loadHistory, type HistoryPayload, type RangeKey } from '@/lib/history';
 import { parseSiteId } from '@/lib/sites';
+import { getConfig } from '@/lib/config';
 import { getStore } from '@/lib/store';
 import { SiteView } from './site-view';
 
@@ -23,6 +25,8 @@ function siteIdOf(raw: string): number | null {
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  // A site's name is not for someone who may not see the page.
+  if (!(await peekViewer())) return { title: { absolute: 'Upbeat' } };
   const id = siteIdOf((await params).id);
   const site = id === null ? undefined : getStore().getSite(id);
   return { title: site ? site.name : 'Site not found' };
@@ -33,7 +37,7 @@ function readSite(id: number, range: RangeKey): { history: HistoryPayload; check
   const store = getStore();
   try {
     return {
-      history: loadHistory(store, id, range, Date.now()),
+      history: loadHistory(store, id, range, Date.now(), getConfig().retention),
       checks: store.listChecks(id, { limit: CHECKS_PAGE_SIZE }).map(presentCheck),
     };
   } catch (err) {
@@ -48,7 +52,9 @@ function readSite(id: number, range: RangeKey): { history: HistoryPayload; check
  * not start streaming before it knows whether the site exists, or an unknown id could not answer 404.
  */
 export default async function SitePage({ params, searchParams }: Props) {
-  const id = siteIdOf((await params).id);
+  const raw = (await params).id;
+  await requireViewer(`/sites/${encodeURIComponent(raw)}`);
+  const id = siteIdOf(raw);
   if (id === null) notFound();
   const requested = (await searchParams).range;
   const range = isRangeKey(requested) ? requested : DEFAULT_RANGE;

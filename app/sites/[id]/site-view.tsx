@@ -37,13 +37,24 @@ async function fetchJson<T>(url: string): Promise<T> {
 
 const historyKey = (siteId: number, range: RangeKey) => `/api/sites/${siteId}/history?range=${range}`;
 
-const RANGE_LABELS: Record<RangeKey, string> = { '1h': '1 h', '24h': '24 h', '7d': '7 d', '30d': '30 d' };
+const RANGE_LABELS: Record<RangeKey, string> = {
+  '1h': '1 h',
+  '24h': '24 h',
+  '7d': '7 d',
+  '30d': '30 d',
+  '90d': '90 d',
+  '1y': '1 y',
+};
 const RANGE_WORDS: Record<RangeKey, string> = {
   '1h': 'the last hour',
   '24h': 'the last 24 hours',
   '7d': 'the last 7 days',
   '30d': 'the last 30 days',
+  '90d': 'the last 90 days',
+  '1y': 'the last year',
 };
+/** The uptime windows shown, in order (each is also a range of the chart). */
+const UPTIME_TILES = ['24h', '7d', '30d', '90d', '1y'] as const;
 /** A certificate this close to expiry is shown in the warning colour. */
 const TLS_WARN_DAYS = 14;
 
@@ -116,8 +127,8 @@ function SiteDashboard({ siteId, initialRange, initialChecks, pageSize }: SiteVi
         (Number.isFinite(fastest) ? `, fastest ${formatLatency(fastest)}, slowest ${formatLatency(slowest)}` : ''));
 
   return (
-    <main id="main" className={`container ${styles.page}`}>
-      <nav className={styles.nav}>
+    <main id="main" className="container subpage">
+      <nav className="back-nav">
         <Link href="/">← All sites</Link>
       </nav>
 
@@ -138,7 +149,7 @@ function SiteDashboard({ siteId, initialRange, initialChecks, pageSize }: SiteVi
       )}
 
       <section className={styles.stats} aria-label="Uptime and certificate">
-        {(['24h', '7d', '30d'] as const).map((w) => (
+        {UPTIME_TILES.map((w) => (
           <div key={w} className={styles.stat} data-testid={`uptime-${w}`}>
             <p className={styles.statLabel}>Uptime {RANGE_LABELS[w]}</p>
             <p className={styles.statValue}>
@@ -185,6 +196,7 @@ function SiteDashboard({ siteId, initialRange, initialChecks, pageSize }: SiteVi
             formatLatency={formatLatency}
           />
         </div>
+        <Percentiles latency={data.latency} />
       </section>
 
       <section className={styles.card} aria-labelledby="strip-heading">
@@ -221,6 +233,28 @@ function SiteDashboard({ siteId, initialRange, initialChecks, pageSize }: SiteVi
   );
 }
 
+/** p50/p95/p99 of the range's passed checks; marked as estimated when they come from rollup histograms. */
+function Percentiles({ latency }: { latency: HistoryPayload['latency'] }) {
+  return (
+    <dl className={styles.percentiles} data-testid="latency-percentiles" data-exact={latency.exact}>
+      {(['p50', 'p95', 'p99'] as const).map((p) => (
+        <div key={p} data-testid={`latency-${p}`}>
+          <dt>{p}</dt>
+          <dd>{formatLatency(latency[p])}</dd>
+        </div>
+      ))}
+      <div>
+        <dt className="visually-hidden">Based on</dt>
+        <dd className={styles.percentilesNote}>
+          {latency.passed === 0
+            ? 'no passed checks in this range'
+            : `of ${latency.passed.toLocaleString('en-US')} passed checks` + (latency.exact ? '' : ', within 4%')}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
 function TlsStat({ url, tls, now }: { url: string; tls: HistoryPayload['tls']; now: number | null }) {
   let value: string;
   let note: string;
@@ -251,7 +285,7 @@ function TlsStat({ url, tls, now }: { url: string; tls: HistoryPayload['tls']; n
 
 function Gone() {
   return (
-    <main id="main" className={`container ${styles.page}`}>
+    <main id="main" className="container subpage">
       <h1>This site no longer exists</h1>
       <p>
         It was removed while you were looking at it. <Link href="/">Back to all sites</Link>

@@ -2,10 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tempStore } from '../../helpers/temp-store';
 import { newCheck, newSite } from '../../helpers/factories';
-import { UPTIME_WINDOWS } from '../../../db/history';
+import type { Store } from '../../../db';
+import { UPTIME_WINDOWS, dayWindow, uptimeWindowStart, type UptimeWindow } from '../../../db/history';
+import { startPruner } from '../../../lib/monitor/pruner';
+import { DEFAULT_RETENTION } from '../../../lib/retention';
 
 const NOW = 1_750_000_000_000;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 test('chart samples are the checks in [from, to), oldest first, with timings in ms', (t) => {
   const store = tempStore(t);
@@ -40,37 +44,97 @@ test('chart samples are the checks in [from, to), oldest first, with timings in 
   assert.deepEqual(store.chartSamples(a.id, 5000, 9000), []);
 });
 
-test('uptime counts each window from now - length inclusive, checks older than 30 days count nowhere', (t) => {
+/** A small deterministic generator, so a failure reproduces. */
+function random(seed: number) {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1_664_525) + 1_013_904_223) >>> 0;
+    return x / 4_294_967_296;
+  };
+}
+
+const WINDOWS = Object.keys(UPTIME_WINDOWS) as UptimeWindow[];
+
+/** What a window must hold: every check that started at or after its start (see UPTIME_STEP), counted raw. */
+function bruteForce(store: Store, siteId: number, now: number) {
+  const checks = store.checksBetween(siteId, 0, now + 1);
+  return Object.fromEntries(
+    WINDOWS.map((w) => {
+      const inside = checks.filter((c) => c.checkedAt >= uptimeWindowStart(w, now));
+      const up = inside.filter((c) => c.ok).length;
+      return [w, { checks: inside.length, up, percent: inside.length === 0 ? null : (up / inside.length) * 100 }];
+    }),
+  );
+}
+
+for (const [label, now] of [
+  ['early in the hour (the 24 h edge subtracts minutes)', Math.floor(NOW / HOUR) * HOUR + 12 * 60_000 + 34_567],
+  ['late in the hour (the 24 h edge adds minutes)', Math.floor(NOW / HOUR) * HOUR + 47 * 60_000 + 1],
+  ['on a whole hour', Math.floor(NOW / HOUR) * HOUR],
+] as const) {
+  test(`uptime windows read from rollups count exactly the checks since each window's start: ${label}`, async (t) => {
+    // (The 24 h edge reads the minute detail of the hour rollup it falls in; the pruner must leave it.)
+    const store = tempStore(t);
+    const s = store.createSite(newSite());
+    const rnd = random(now % 1000);
+    const down = { ok: false, statusCode: 500, error: { kind: 'status' as const, message: 'HTTP 500' } };
+    const at = (time: number) => newCheck(s.id, time, rnd() < 0.2 ? down : {});
+    const batch = [];
+    // Sparse over 400 days, dense around every window's start (the bucket edges), a few right at now.
+    for (let i = 0; i < 3000; i++) batch.push(at(now - Math.floor(rnd() * 400 * DAY)));
+    for (const w of WINDOWS) {
+      const start = uptimeWindowStart(w, now);
+      for (const d of [-HOUR - 1, -60_001, -1, 0, 1, 59_999, 60_000, HOUR - 1, HOUR, 2 * HOUR + 7]) batch.push(at(start + d));
+      for (let i = 0; i < 200; i++) batch.push(at(start + Math.floor((rnd() - 0.5) * 4 * HOUR)));
+    }
+    const day = dayWindow(now);
+    for (const d of [-1, 0, 1]) batch.push(at(day.edgeHour + d), at(day.fullFrom + d), at(day.start + d));
+    batch.push(at(now), at(now - 1));
+    store.recordChecks(batch);
+
+    const expected = bruteForce(store, s.id, now);
+    assert.deepEqual(store.uptimeWindows(s.id, now), expected);
+    assert.ok(expected['24h']!.checks > 0 && expected['1y']!.checks > expected['90d']!.checks);
+
+    // Retention trims raw checks, minutes and hours, but never below what the windows read.
+    const pruner = startPruner({ store, retention: DEFAULT_RETENTION, now: () => now, everyMs: 0 });
+    const pass = await pruner.runOnce();
+    await pruner.stop();
+    assert.ok(pass.deleted.raw > 0 && pass.deleted.minute > 0 && pass.deleted.hour > 0);
+    assert.deepEqual(store.uptimeWindows(s.id, now), expected);
+  });
+}
+
+test('uptime windows: 24 h is counted in minutes, 7 d and 30 d in hours, 90 d and 1 y in days', (t) => {
   const store = tempStore(t);
   const s = store.createSite(newSite());
-  const other = store.createSite(newSite({ name: 'Other' }));
-  const dayEdge = NOW - UPTIME_WINDOWS['24h'];
-  const weekEdge = NOW - UPTIME_WINDOWS['7d'];
-  const monthEdge = NOW - UPTIME_WINDOWS['30d'];
-  const down = { ok: false, statusCode: 500, error: { kind: 'status' as const, message: 'HTTP 500' } };
-  store.recordChecks([
-    newCheck(s.id, NOW - HOUR), // in all three
-    newCheck(s.id, dayEdge, down), // exactly on the 24 h edge: inside
-    newCheck(s.id, dayEdge - 1), // just outside 24 h, inside 7 d
-    newCheck(s.id, weekEdge, down), // on the 7 d edge: inside 7 d
-    newCheck(s.id, weekEdge - 1, down), // 30 d only
-    newCheck(s.id, monthEdge), // on the 30 d edge: inside
-    newCheck(s.id, monthEdge - 1, down), // too old for any window
-    newCheck(other.id, NOW - HOUR, down), // another site
-  ]);
-  const u = store.uptimeWindows(s.id, NOW);
-  assert.deepEqual(u['24h'], { checks: 2, up: 1, percent: 50 });
-  assert.deepEqual(u['7d'], { checks: 4, up: 2, percent: 50 });
-  assert.deepEqual(u['30d'], { checks: 6, up: 3, percent: 50 });
-  // The window slides: one millisecond later the check on the 24 h edge has left it.
-  assert.deepEqual(store.uptimeWindows(s.id, NOW + 1)['24h'], { checks: 1, up: 1, percent: 100 });
+  const now = Math.floor(NOW / DAY) * DAY + 13 * HOUR + 7 * 60_000 + 5000;
+  assert.equal(uptimeWindowStart('24h', now), now - 5000 - DAY);
+  assert.equal(uptimeWindowStart('7d', now), now - 7 * 60_000 - 5000 - 7 * DAY);
+  assert.equal(uptimeWindowStart('90d', now), Math.floor(now / DAY) * DAY - 90 * DAY);
+  // A check 24 h and 3 s ago is in the window's first minute; one a minute earlier is not.
+  store.recordChecks([newCheck(s.id, now - DAY - 3000), newCheck(s.id, now - DAY - 63_000)]);
+  assert.equal(store.uptimeWindows(s.id, now)['24h'].checks, 1);
+  assert.equal(store.uptimeWindows(s.id, now)['7d'].checks, 2);
 });
 
-test('uptime of a site without checks is unknown (null), not 0 % or 100 %', (t) => {
+test('uptime of a site without checks is unknown (null) in every window, not 0 % or 100 %', (t) => {
   const store = tempStore(t);
   const s = store.createSite(newSite());
   const none = { checks: 0, up: 0, percent: null };
-  assert.deepEqual(store.uptimeWindows(s.id, NOW), { '24h': none, '7d': none, '30d': none });
+  assert.deepEqual(store.uptimeWindows(s.id, NOW), { '24h': none, '7d': none, '30d': none, '90d': none, '1y': none });
+});
+
+test('the 24 h window is whole hours from the first whole hour, plus the minutes before it from the edge hour', () => {
+  for (let m = 0; m < 120; m++) {
+    const now = NOW + m * 61_000;
+    const { start, edgeHour, edgeMinute, fullFrom } = dayWindow(now);
+    assert.equal(start, uptimeWindowStart('24h', now));
+    assert.equal(edgeHour % HOUR, 0);
+    assert.equal(fullFrom % HOUR, 0);
+    assert.equal(edgeHour + edgeMinute * 60_000, start);
+    assert.equal(fullFrom, edgeMinute === 0 ? edgeHour : edgeHour + HOUR);
+  }
 });
 
 test('the latest TLS expiry is the newest check that saw one, ignoring checks without TLS and older ones', (t) => {

@@ -84,6 +84,24 @@ test('uptime counts only the last 24 h of checks', (t) => {
   assert.deepEqual(rb.lastCheck?.error, { kind: 'status', message: 'HTTP 500' });
 });
 
+test("the overview's 24 h uptime is the site page's 24 h window, read from the same rollups", (t) => {
+  const store = tempStore(t);
+  const { a, b } = seed(store);
+  let x = 99;
+  const rnd = () => ((x = (Math.imul(x, 1_664_525) + 1_013_904_223) >>> 0) / 4_294_967_296);
+  const batch: NewCheck[] = [];
+  for (let i = 0; i < 2000; i++) batch.push(check(rnd() < 0.5 ? a : b, NOW - Math.floor(rnd() * 26 * 3_600_000), rnd() > 0.1));
+  store.recordChecks(batch);
+  for (let step = 0; step < 90; step++) {
+    const now = NOW + step * 41_000; // across a whole hour, both ways of reading the window's edge
+    for (const row of store.overview({ now })) {
+      const day = store.uptimeWindows(row.id, now)['24h'];
+      assert.equal(row.checks24h, day.checks);
+      assert.equal(row.uptime24h, day.checks === 0 ? null : day.up / day.checks);
+    }
+  }
+});
+
 test('the sparkline has one point per whole minute of the last hour, oldest first', (t) => {
   const store = tempStore(t);
   const { a } = seed(store);
@@ -95,16 +113,19 @@ test('the sparkline has one point per whole minute of the last hour, oldest firs
     check(a, minute - 5 * MIN, false, 5000), // failed: no latency, marked not ok
     check(a, minute + 100, true, 20), // the current, unfinished minute counts
   ]);
-  const spark = store.overview({ now: NOW }).find((r) => r.id === a)!.spark;
-  assert.deepEqual(spark, [
-    { at: minute - 10 * MIN, latencyMs: 20, ok: true },
-    { at: minute - 5 * MIN, latencyMs: null, ok: false },
-    { at: minute, latencyMs: 20, ok: true },
+  const row = store.overview({ now: NOW }).find((r) => r.id === a)!;
+  const first = minute - (SPARK_BUCKETS - 1) * MIN;
+  assert.equal(row.sparkFrom, first);
+  const at = (t: number) => (t - first) / MIN;
+  assert.deepEqual(row.spark, [
+    [at(minute - 10 * MIN), 20, 1],
+    [at(minute - 5 * MIN), null, 0],
+    [at(minute), 20, 1],
   ]);
   // The window's first minute is included, the one before it is not.
-  store.recordChecks([check(a, minute - (SPARK_BUCKETS - 1) * MIN, true, 7)]);
+  store.recordChecks([check(a, first, true, 7)]);
   const again = store.overview({ now: NOW }).find((r) => r.id === a)!.spark;
-  assert.deepEqual(again[0], { at: minute - (SPARK_BUCKETS - 1) * MIN, latencyMs: 7, ok: true });
+  assert.deepEqual(again[0], [0, 7, 1]);
   assert.ok(again.length <= SPARK_BUCKETS);
   assert.equal(SPARK_BUCKET_MS, MIN);
 });
@@ -114,7 +135,7 @@ test('a minute mixing passes and failures averages the passes and is marked not 
   const { a } = seed(store);
   const minute = Math.floor(NOW / MIN) * MIN;
   store.recordChecks([check(a, minute + 1, true, 40), check(a, minute + 2, false, 9000)]);
-  assert.deepEqual(store.overview({ now: NOW })[0]!.spark, [{ at: minute, latencyMs: 40, ok: false }]);
+  assert.deepEqual(store.overview({ now: NOW })[0]!.spark, [[SPARK_BUCKETS - 1, 40, 0]]);
 });
 
 test('asking for some ids returns exactly those sites, and an empty list returns none', (t) => {

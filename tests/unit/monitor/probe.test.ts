@@ -358,7 +358,7 @@ test('the address policy sees every address before it is dialled', async (t) => 
     return `address ${ip} is not allowed`;
   };
   const r = await check(`http://policy.test:${site.port}/`, {}, { lookup, allowAddress: refuseAll });
-  assert.deepEqual(r.error, { kind: 'unknown', message: 'address 127.0.0.2 is not allowed' });
+  assert.deepEqual(r.error, { kind: 'blocked', message: 'address 127.0.0.2 is not allowed' });
   assert.deepEqual(asked, ['127.0.0.2', '127.0.0.1']);
   assert.equal(site.accepted, 0, 'nothing was dialled');
 

@@ -15,7 +15,7 @@ export const GET = handle(async (_req: Request, { params }: Ctx) => {
 export const PATCH = handle(async (req: Request, { params }: Ctx) => {
   const id = parseSiteId((await params).id);
   const body = await readJson(req);
-  return json(presentSite(updateSite(getStore(), id, body)));
+  return json(presentSite(await updateSite(getStore(), id, body)));
 });
 
 export const DELETE = handle(async (_req: Request, { params }: Ctx) => {

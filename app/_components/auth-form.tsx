@@ -1,0 +1,106 @@
+'use client';
+
+import { useId, useState, type FormEvent } from 'react';
+
+interface Props {
+  mode: 'setup' | 'login';
+  /** Where to go after success: a path on this site. */
+  next: string;
+}
+
+type Errors = Partial<Record<'username' | 'password' | 'confirm', string>>;
+
+/** The owner's first-run account form and the login form: the same fields, different endpoints. */
+export function AuthForm({ mode, next }: Props) {
+  const id = useId();
+  const [username, setUsername] = useState(mode === 'setup' ? 'admin' : '');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [errors, setErrors] = useState<Errors>({});
+  const [formError, setFormError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setFormError('');
+    if (mode === 'setup' && password !== confirm) {
+      setErrors({ confirm: 'does not match the password' });
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const res = await fetch(mode === 'setup' ? '/api/auth/setup' : '/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      if (res.ok) {
+        // A full navigation, so every server page renders with the new session.
+        window.location.assign(next);
+        return;
+      }
+      const body = (await res.json().catch(() => null)) as { error?: { message?: string; fields?: Errors } } | null;
+      setErrors(body?.error?.fields ?? {});
+      setFormError(body?.error?.message ?? `Upbeat answered ${res.status}`);
+    } catch {
+      setFormError('Could not reach Upbeat. Check the connection and try again.');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const field = (name: 'username' | 'password' | 'confirm', label: string, props: Record<string, unknown>) => (
+    <div className="field">
+      <label htmlFor={`${id}-${name}`}>{label}</label>
+      <input
+        id={`${id}-${name}`}
+        name={name}
+        aria-invalid={errors[name] ? true : undefined}
+        aria-describedby={errors[name] ? `${id}-${name}-error` : undefined}
+        {...props}
+      />
+      {errors[name] && (
+        <p id={`${id}-${name}-error`} className="field-error">
+          {label} {errors[name]}
+        </p>
+      )}
+    </div>
+  );
+
+  return (
+    <form className="auth-form" onSubmit={submit} noValidate>
+      {formError && (
+        <p className="form-error" role="alert">
+          {formError}
+        </p>
+      )}
+      {field('username', 'User name', {
+        type: 'text',
+        autoComplete: 'username',
+        value: username,
+        required: true,
+        onChange: (e: { target: { value: string } }) => setUsername(e.target.value),
+      })}
+      {field('password', 'Password', {
+        type: 'password',
+        autoComplete: mode === 'setup' ? 'new-password' : 'current-password',
+        value: password,
+        required: true,
+        onChange: (e: { target: { value: string } }) => setPassword(e.target.value),
+      })}
+      {mode === 'setup' &&
+        field('confirm', 'Confirm password', {
+          type: 'password',
+          autoComplete: 'new-password',
+          value: confirm,
+          required: true,
+          onChange: (e: { target: { value: string } }) => setConfirm(e.target.value),
+        })}
+      {mode === 'setup' && <p className="field-hint">At least 10 characters. There is no default password.</p>}
+      <button type="submit" className="btn btn-primary" disabled={busy}>
+        {mode === 'setup' ? 'Create account' : 'Log in'}
+      </button>
+    </form>
+  );
+}

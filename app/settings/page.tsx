@@ -1,0 +1,22 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { redirect } from 'next/navigation';
+import { requireViewer } from '@/lib/auth/page';
+import { AccountSettings } from '../_components/account-settings';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Settings' };
+
+export default async function SettingsPage() {
+  const viewer = await requireViewer('/settings');
+  if (!viewer.user) redirect('/login?next=%2Fsettings');
+  return (
+    <main id="main" className="container">
+      <h1 className="page-title">Settings</h1>
+      <p>
+        <Link href="/settings/storage">Storage and retention</Link>
+      </p>
+      <AccountSettings username={viewer.user.username} />
+    </main>
+  );
+}

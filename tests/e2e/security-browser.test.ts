@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startApp } from '../helpers/app-server';
+import { launchBrowser, openPage } from '../helpers/browser';
+
+test('a new user is led to create the account, then lands on the empty dashboard, and can log out and in', async (t) => {
+  const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' }, noAuth: true });
+  const browser = await launchBrowser(t);
+  const { page, errors } = await openPage(browser);
+  await page.goto(`${app.baseUrl}/`);
+  await page.waitForURL(/\/setup$/);
+  await page.getByLabel('Password', { exact: true }).fill('short');
+  await page.getByLabel('Confirm password').fill('short');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByText(/at least 10 characters/).first().waitFor();
+  await page.getByLabel('Password', { exact: true }).fill('a long enough secret');
+  await page.getByLabel('Confirm password').fill('a long enough secret');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(`${app.baseUrl}/`);
+  await page.getByRole('heading', { name: 'Sites' }).waitFor();
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL(/\/login/);
+  await page.getByLabel('User name').fill('admin');
+  await page.getByLabel('Password').fill('a long enough secret');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${app.baseUrl}/`);
+  assert.deepEqual(errors.filter((e) => /Content Security Policy|Refused to/.test(e)), [], 'CSP blocked something');
+});
+
+test('names, URLs and error messages render as text: an XSS name shows literally and runs nothing', async (t) => {
+  const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
+  const evil = '<img src=x onerror=alert(1)>';
+  const res = await fetch(`${app.baseUrl}/api/sites`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...app.authHeaders },
+    body: JSON.stringify({ url: 'http://127.0.0.1:9/?q=<script>alert(2)</script>', name: evil }),
+  });
+  assert.equal(res.status, 201);
+  const { id } = (await res.json()) as { id: number };
+
+  const browser = await launchBrowser(t);
+  const context = await browser.newContext();
+  await app.login(context);
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  for (const path of ['/', `/sites/${id}`]) {
+    await page.goto(`${app.baseUrl}${path}`);
+    await page.getByText(evil).first().waitFor();
+    assert.equal(await page.locator('img[src="x"]').count(), 0, `an <img> was injected on ${path}`);
+    assert.equal(await page.locator('script:has-text("alert(2)")').count(), 0);
+  }
+  await page.waitForTimeout(300);
+  assert.deepEqual(dialogs, []);
+});
