@@ -1,6 +1,7 @@
 'use client';
 
 import { useId, useState, type FormEvent } from 'react';
+import { passwordSchema } from '@/lib/auth/rules';
 
 interface Props {
   mode: 'setup' | 'login';
@@ -23,9 +24,16 @@ export function AuthForm({ mode, next }: Props) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setFormError('');
-    if (mode === 'setup' && password !== confirm) {
-      setErrors({ confirm: 'does not match the password' });
-      return;
+    if (mode === 'setup') {
+      // Both rules at once, before a round trip: the length rule is the server's own (lib/auth/rules.ts).
+      const local: Errors = {};
+      const rule = passwordSchema.safeParse(password);
+      if (!rule.success) local.password = rule.error.issues[0]?.message ?? 'is not valid';
+      if (password !== confirm) local.confirm = 'does not match the password';
+      if (Object.keys(local).length > 0) {
+        setErrors(local);
+        return;
+      }
     }
     setErrors({});
     setBusy(true);

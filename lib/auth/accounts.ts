@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import { fieldErrors } from '../schemas';
 import { FailureLimiter } from './rate-limit';
 import { decoyHash, hashPassword, hashSecret, newSecret, verifyPassword } from './secrets';
+import { passwordSchema } from './rules';
 
 /**
  * The owner's account: one-time setup, login with rate limiting, logout, password change (which ends every
@@ -13,7 +14,6 @@ import { decoyHash, hashPassword, hashSecret, newSecret, verifyPassword } from '
  */
 
 export const SESSION_TTL_MS = 30 * 24 * 3600_000;
-export const PASSWORD_MIN = 10;
 
 const credentialsSchema = z.strictObject({
   username: z
@@ -22,10 +22,7 @@ const credentialsSchema = z.strictObject({
     .min(1, 'is required')
     .max(64, 'must be at most 64 characters')
     .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
-  password: z
-    .string({ error: 'is required' })
-    .min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
-    .max(1024, 'must be at most 1024 characters'),
+  password: passwordSchema,
 });
 
 const loginSchema = credentialsSchema.extend({

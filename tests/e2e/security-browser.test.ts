@@ -9,7 +9,15 @@ test('a new user is led to create the account, then lands on the empty dashboard
   const { page, errors } = await openPage(browser);
   await page.goto(`${app.baseUrl}/`);
   await page.waitForURL(/\/setup$/);
+  // Every problem at once, each next to its field, and no account made.
   await page.getByLabel('Password', { exact: true }).fill('short');
+  await page.getByLabel('Confirm password').fill('shorter');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByText(/at least 10 characters/).first().waitFor();
+  await page.getByText(/does not match the password/).waitFor();
+  assert.equal(await page.getByLabel('Password', { exact: true }).getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByLabel('Confirm password').getAttribute('aria-invalid'), 'true');
+  assert.equal((await (await fetch(`${app.baseUrl}/api/auth/me`)).json()).setupRequired, true);
   await page.getByLabel('Confirm password').fill('short');
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByText(/at least 10 characters/).first().waitFor();
