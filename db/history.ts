@@ -86,45 +86,37 @@ export function dayWindow(now: number): DayWindow {
 export const PACK = 4_294_967_296;
 
 /**
- * The day window of one site as one text value, `packed whole hours;H:HEX,H:HEX`: the packed counts of the whole
- * hours, then the minute detail (hex) of the edge hour and of every hour from `@detailFrom` on, each after its
- * hour number (t / 1 h). `site` is the SQL expression of the site id. Parameters: @edgeHour, @fullFrom,
- * @edgeMinute, @detailFrom. Two seeks a site: its whole hours, and its few rows of minute detail.
+ * The day window of one site as two columns: `whole`, the packed counts of its whole hours, and `m_edge`, the
+ * minute detail of the hour it starts in (only when it starts after that hour's first minute). `site` is the SQL
+ * expression of the site id; parameters @fullFrom, @edgeHour, @edgeMinute. Two seeks a site. The blob is a column
+ * of its own so it reaches JavaScript as bytes. The overview and the site page both read it, so they agree.
  */
-export function dayWindowSql(site: string): string {
-  return `((SELECT total(h.checks * ${PACK} + h.up) FROM rollup_hour h WHERE h.site_id = ${site} AND h.t >= @fullFrom)
-    || ';' || coalesce((SELECT group_concat((d.t / ${HOUR}) || ':' || hex(d.minutes), ',') FROM rollup_hour_minutes d
-      WHERE d.site_id = ${site} AND d.t >= @edgeHour AND ((d.t = @edgeHour AND @edgeMinute > 0) OR d.t >= @detailFrom)), ''))`;
+export function dayWindowColumns(site: string): string {
+  return `(SELECT total(h.checks * ${PACK} + h.up) FROM rollup_hour h WHERE h.site_id = ${site} AND h.t >= @fullFrom) AS whole,
+  (SELECT d.minutes FROM rollup_hour_minutes d WHERE d.site_id = ${site} AND d.t = @edgeHour AND @edgeMinute > 0) AS m_edge`;
 }
 
-/**
- * Reads what dayWindowSql returned: the window's checks and passes, and hands every hour of minute detail from
- * `detailFrom` on to `onDetail` (hour start, dense counts).
- */
+/** What dayWindowColumns returns. */
+export interface DayWindowColumns {
+  whole: number | null;
+  m_edge: Uint8Array | null;
+}
+
+/** The window's checks and passes from dayWindowColumns. `scratch` saves an allocation a site in a loop. */
 export function readDayWindow(
-  text: string | null,
+  cols: DayWindowColumns,
   window: DayWindow,
-  onDetail?: (hour: number, minutes: MinuteCounts) => void,
+  scratch: MinuteCounts = newMinuteCounts(),
 ): { checks: number; up: number } {
-  if (!text) return { checks: 0, up: 0 };
-  const semi = text.indexOf(';');
-  const whole = Number(text.slice(0, semi));
+  const whole = cols.whole ?? 0;
   let checks = Math.floor(whole / PACK);
   let up = whole - checks * PACK;
-  if (semi + 1 < text.length) {
-    for (const part of text.slice(semi + 1).split(',')) {
-      const colon = part.indexOf(':');
-      const hour = Number(part.slice(0, colon)) * HOUR;
-      const minutes = newMinuteCounts();
-      addMinutes(minutes, Buffer.from(part.slice(colon + 1), 'hex'));
-      if (hour === window.edgeHour && window.edgeMinute > 0) {
-        for (let m = window.edgeMinute; m < MINUTES_PER_HOUR; m++) {
-          checks += minutes[m * 3]!;
-          up += minutes[m * 3 + 1]!;
-        }
-      } else {
-        onDetail?.(hour, minutes);
-      }
+  if (cols.m_edge) {
+    scratch.fill(0);
+    addMinutes(scratch, cols.m_edge);
+    for (let m = window.edgeMinute; m < MINUTES_PER_HOUR; m++) {
+      checks += scratch[m * 3]!;
+      up += scratch[m * 3 + 1]!;
     }
   }
   return { checks, up };
@@ -155,8 +147,7 @@ export interface HistoryVerbs {
 
 type SampleRow = [number, number, number, number, number, number, number, number];
 
-interface UptimeRow {
-  day: string | null;
+interface UptimeRow extends DayWindowColumns {
   n7: number;
   up7: number;
   n30: number;
@@ -171,8 +162,6 @@ function figure(checks: number, up: number): UptimeFigure {
   return { checks, up, percent: checks === 0 ? null : (up / checks) * 100 };
 }
 
-/** No hour is late enough to have its detail read: the site page wants only the edge. */
-const NEVER = Number.MAX_SAFE_INTEGER;
 
 export function createHistoryVerbs(db: Db): HistoryVerbs {
   // Raw rows (arrays) skip building an object per row.
@@ -188,10 +177,10 @@ export function createHistoryVerbs(db: Db): HistoryVerbs {
   // One site's windows: the day window (see dayWindow), then hour rollups for 7 d and 30 d and day rollups for
   // 90 d and 1 y, each summed once with the shorter window picked out by CASE.
   const uptime = db.prepare<
-    { siteId: number; edgeHour: number; fullFrom: number; edgeMinute: number; detailFrom: number; h7: number; h30: number; d90: number; d365: number },
+    { siteId: number; edgeHour: number; fullFrom: number; edgeMinute: number; h7: number; h30: number; d90: number; d365: number },
     UptimeRow
   >(
-    `SELECT ${dayWindowSql('@siteId')} AS day, h.n7, h.up7, h.n30, h.up30, d.n90, d.up90, d.n1y, d.up1y
+    `SELECT ${dayWindowColumns('@siteId')}, h.n7, h.up7, h.n30, h.up30, d.n90, d.up90, d.n1y, d.up1y
      FROM (SELECT total(CASE WHEN t >= @h7 THEN checks END) AS n7, total(CASE WHEN t >= @h7 THEN up END) AS up7,
              total(checks) AS n30, total(up) AS up30
            FROM rollup_hour WHERE site_id = @siteId AND t >= @h30) h,
@@ -233,13 +222,12 @@ export function createHistoryVerbs(db: Db): HistoryVerbs {
         edgeHour,
         fullFrom,
         edgeMinute,
-        detailFrom: NEVER,
         h7: uptimeWindowStart('7d', now),
         h30: uptimeWindowStart('30d', now),
         d90: uptimeWindowStart('90d', now),
         d365: uptimeWindowStart('1y', now),
       });
-      const day = readDayWindow(row?.day ?? null, window);
+      const day = readDayWindow(row ?? { whole: 0, m_edge: null }, window);
       return {
         '24h': figure(day.checks, day.up),
         '7d': figure(row?.n7 ?? 0, row?.up7 ?? 0),
