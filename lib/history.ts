@@ -29,6 +29,14 @@ export type RangeKey = keyof typeof RANGES;
 export const RANGE_KEYS = Object.keys(RANGES) as RangeKey[];
 export const DEFAULT_RANGE: RangeKey = '24h';
 
+/**
+ * The range a site's page opens on when none is asked for: 1 h for a site added within the last hour (a day's
+ * axis would squeeze its first checks against the right edge), else DEFAULT_RANGE.
+ */
+export function defaultRangeFor(createdAt: number, now: number): RangeKey {
+  return now - createdAt < HOUR ? '1h' : DEFAULT_RANGE;
+}
+
 export function isRangeKey(value: unknown): value is RangeKey {
   return typeof value === 'string' && Object.hasOwn(RANGES, value);
 }

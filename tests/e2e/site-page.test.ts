@@ -330,6 +330,9 @@ test('site page', async (t) => {
     assert.match((await shop.getByTestId('tls').textContent()) ?? '', /6[01] days left/);
 
     const fresh = await open(ids.fresh);
+    // Added just now: the page opens on the last hour, not a day with nothing in it.
+    assert.equal(await fresh.locator('[data-range]').getAttribute('data-range'), '1h');
+    assert.equal(await fresh.getByRole('button', { name: '1 h' }).getAttribute('aria-pressed'), 'true');
     assert.match((await fresh.getByTestId('tls').textContent()) ?? '', /not https/);
     assert.match((await fresh.getByTestId('uptime-30d').textContent()) ?? '', /—.*no checks/);
     assert.equal(await fresh.getByText('No checks in this range yet').count(), 1);

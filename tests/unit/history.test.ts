@@ -10,6 +10,7 @@ import {
   chooseBucketMs,
   csvField,
   csvLine,
+  defaultRangeFor,
   downsample,
   exportFileName,
   exportStream,
@@ -111,6 +112,14 @@ describe('parseRange', () => {
     assert.equal(parseExportFormat('json'), 'json');
     assert.throws(() => parseExportFormat('xml'), (err) => isAppError(err) && err.fields?.format !== undefined);
   });
+});
+
+test('a site added within the last hour opens on 1 h; an older one on the 24 h default', () => {
+  const now = Date.UTC(2026, 10, 23, 12);
+  assert.equal(defaultRangeFor(now, now), '1h');
+  assert.equal(defaultRangeFor(now - 59 * 60_000, now), '1h');
+  assert.equal(defaultRangeFor(now - 60 * 60_000, now), '24h');
+  assert.equal(defaultRangeFor(now - 3 * 86_400_000, now), '24h');
 });
 
 describe('chooseBucketMs', () => {

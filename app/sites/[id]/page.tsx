@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import { presentCheck, type ApiCheck } from '@/lib/api/present';
 import { peekViewer, requireViewer } from '@/lib/auth/page';
 import { isAppError } from '@/lib/errors';
-import { CHECKS_PAGE_SIZE, DEFAULT_RANGE, isRangeKey, loadHistory, type HistoryPayload, type RangeKey } from '@/lib/history';
+import { CHECKS_PAGE_SIZE, defaultRangeFor, isRangeKey, loadHistory, type HistoryPayload, type RangeKey } from '@/lib/history';
 import { parseSiteId } from '@/lib/sites';
 import { getConfig } from '@/lib/config';
 import { getStore } from '@/lib/store';
@@ -32,6 +32,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: site ? site.name : 'Site not found' };
 }
 
+/** The range asked for in the URL, else the one that suits the site's age (see defaultRangeFor). */
+function openingRange(requested: unknown, createdAt: number): RangeKey {
+  return isRangeKey(requested) ? requested : defaultRangeFor(createdAt, Date.now());
+}
+
 /** The page's data as of now, or null when there is no such site. */
 function readSite(id: number, range: RangeKey): { history: HistoryPayload; checks: ApiCheck[] } | null {
   const store = getStore();
@@ -56,8 +61,9 @@ export default async function SitePage({ params, searchParams }: Props) {
   await requireViewer(`/sites/${encodeURIComponent(raw)}`);
   const id = siteIdOf(raw);
   if (id === null) notFound();
-  const requested = (await searchParams).range;
-  const range = isRangeKey(requested) ? requested : DEFAULT_RANGE;
+  const site = getStore().getSite(id);
+  if (!site) notFound();
+  const range = openingRange((await searchParams).range, site.createdAt);
   const data = readSite(id, range);
   if (!data) notFound();
   const { history, checks } = data;
