@@ -1,8 +1,8 @@
 import type { Db } from './connection';
-import { errorKindFromCode, fromMicros } from './codes';
 import { dayWindow, dayWindowColumns, readDayWindow, type DayWindow, type DayWindowColumns } from './history';
 import { addMinutes, MINUTES_PER_HOUR, newMinuteCounts, type MinuteCounts } from './rollups';
-import type { HttpMethod, SiteState, SiteWithLastCheck } from '../lib/domain';
+import { SITE_WITH_LAST_COLUMNS, toSiteWithLast, type SiteWithLastRow } from './sites';
+import type { SiteWithLastCheck } from '../lib/domain';
 
 /** The sparkline's resolution: one point per minute of the last hour. */
 export const SPARK_BUCKET_MS = 60_000;
@@ -49,26 +49,7 @@ export interface OverviewVerbs {
   checkedSince(afterId: number): CheckedSince;
 }
 
-interface OverviewRow extends DayWindowColumns {
-  id: number;
-  name: string;
-  url: string;
-  method: string;
-  interval_s: number;
-  timeout_ms: number;
-  expected_status: string;
-  follow_redirects: number;
-  paused: number;
-  state: string;
-  check_requested_at: number | null;
-  created_at: number;
-  updated_at: number;
-  c_checked_at: number | null;
-  c_ok: number | null;
-  c_status_code: number | null;
-  c_total_us: number | null;
-  c_error_kind: number | null;
-  c_error_message: string | null;
+interface OverviewRow extends SiteWithLastRow, DayWindowColumns {
   /** Minute detail of the sparkline's two hours (the hour its first minute is in, and the next). */
   m_first: Uint8Array | null;
   m_next: Uint8Array | null;
@@ -76,14 +57,11 @@ interface OverviewRow extends DayWindowColumns {
 
 // Each site reads one range of its hour rollups (about 25 rows) for the 24 h counts, and up to three rows of
 // minute detail by their key: the window's edge hour and the sparkline's two hours. The same day window as the
-// site page's 24 h uptime (db/history.ts dayWindowSql). Each blob is its own column, so it reaches JavaScript as
+// site page's 24 h uptime (db/history.ts dayWindowColumns). Each blob is its own column, so it reaches JavaScript as
 // bytes: no text to build in SQLite and parse back here (which was half of this read at 1,000 sites).
 // Correlated subqueries keep SQLite on the (site_id, t) keys.
 const OVERVIEW_SQL = `
-SELECT s.id, s.name, s.url, s.method, s.interval_s, s.timeout_ms, s.expected_status, s.follow_redirects, s.paused,
-  s.state, s.check_requested_at, s.created_at, s.updated_at,
-  c.checked_at AS c_checked_at, c.ok AS c_ok, c.status_code AS c_status_code, c.total_us AS c_total_us,
-  c.error_kind AS c_error_kind, c.error_message AS c_error_message,
+SELECT ${SITE_WITH_LAST_COLUMNS},
   ${dayWindowColumns('s.id')},
   (SELECT d.minutes FROM rollup_hour_minutes d WHERE d.site_id = s.id AND d.t = @firstHour) AS m_first,
   (SELECT d.minutes FROM rollup_hour_minutes d WHERE d.site_id = s.id AND d.t = @firstHour + 3600000) AS m_next
@@ -129,32 +107,7 @@ function sparkPoints(spark: SparkPoint[], hour: number, minutes: MinuteCounts, f
 function toOverviewSite(r: OverviewRow, day: DayWindow, firstMinute: number, firstHour: number): OverviewSite {
   const window = parseWindow(r, day, firstMinute, firstHour);
   return {
-    id: r.id,
-    name: r.name,
-    url: r.url,
-    method: r.method as HttpMethod,
-    intervalSeconds: r.interval_s,
-    timeoutMs: r.timeout_ms,
-    expectedStatus: r.expected_status,
-    followRedirects: r.follow_redirects === 1,
-    paused: r.paused === 1,
-    state: r.state as SiteState,
-    checkRequestedAt: r.check_requested_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    lastCheck:
-      r.c_checked_at === null
-        ? null
-        : {
-            checkedAt: r.c_checked_at,
-            ok: r.c_ok === 1,
-            statusCode: r.c_status_code,
-            latencyMs: fromMicros(r.c_total_us ?? 0),
-            error:
-              r.c_error_kind === null
-                ? null
-                : { kind: errorKindFromCode(r.c_error_kind), message: r.c_error_message ?? '' },
-          },
+    ...toSiteWithLast(r),
     uptime24h: window.checks === 0 ? null : window.passed / window.checks,
     checks24h: window.checks,
     sparkFrom: firstMinute * SPARK_BUCKET_MS,

@@ -33,7 +33,7 @@ interface SiteRow {
   updated_at: number;
 }
 
-interface SiteWithLastRow extends SiteRow {
+export interface SiteWithLastRow extends SiteRow {
   c_checked_at: number | null;
   c_ok: number | null;
   c_status_code: number | null;
@@ -45,9 +45,11 @@ interface SiteWithLastRow extends SiteRow {
 const SITE_COLUMNS = `s.id, s.name, s.url, s.method, s.interval_s, s.timeout_ms, s.expected_status, s.follow_redirects,
   s.headers, s.paused, s.state, s.check_requested_at, s.created_at, s.updated_at`;
 
-const WITH_LAST = `SELECT ${SITE_COLUMNS}, c.checked_at AS c_checked_at, c.ok AS c_ok, c.status_code AS c_status_code,
-  c.total_us AS c_total_us, c.error_kind AS c_error_kind, c.error_message AS c_error_message
-  FROM sites s LEFT JOIN checks c ON c.id = s.last_check_id`;
+/** A site's columns and its newest check's, for `FROM sites s LEFT JOIN checks c ON c.id = s.last_check_id`. */
+export const SITE_WITH_LAST_COLUMNS = `${SITE_COLUMNS}, c.checked_at AS c_checked_at, c.ok AS c_ok,
+  c.status_code AS c_status_code, c.total_us AS c_total_us, c.error_kind AS c_error_kind, c.error_message AS c_error_message`;
+
+const WITH_LAST = `SELECT ${SITE_WITH_LAST_COLUMNS} FROM sites s LEFT JOIN checks c ON c.id = s.last_check_id`;
 
 function toSite(r: SiteRow): Site {
   return {
@@ -80,7 +82,7 @@ function toLastCheck(r: SiteWithLastRow): LastCheck | null {
   };
 }
 
-function toSiteWithLast(r: SiteWithLastRow): SiteWithLastCheck {
+export function toSiteWithLast(r: SiteWithLastRow): SiteWithLastCheck {
   return { ...toSite(r), lastCheck: toLastCheck(r) };
 }
 

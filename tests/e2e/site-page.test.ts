@@ -9,6 +9,7 @@ import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempDir } from '../helpers/temp-store';
+import { parseCsv } from '../helpers/csv';
 
 /**
  * The site page in a real Chromium against `next start` on a seeded temporary database. The checker is off, so
@@ -136,34 +137,6 @@ async function waitForChart(page: Page, minDraws = 1): Promise<void> {
 async function apiChecks(app: RunningApp, siteId: number) {
   const res = await fetch(`${app.baseUrl}/api/sites/${siteId}/checks?limit=1000`, { headers: app.authHeaders });
   return (await res.json()).checks as { checkedAt: string; ok: boolean; statusCode: number | null; latencyMs: number; error: { kind: string; message: string } | null }[];
-}
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  return rows;
 }
 
 test('site page', async (t) => {

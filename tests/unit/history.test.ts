@@ -29,6 +29,7 @@ import { RELATIVE_ERROR } from '../../lib/histogram';
 import { DEFAULT_RETENTION } from '../../lib/retention';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempStore } from '../helpers/temp-store';
+import { parseCsv } from '../helpers/csv';
 
 const NOW = 1_750_000_000_000;
 const MINUTE = 60_000;
@@ -47,39 +48,6 @@ function sample(checkedAt: number, totalMs: number, ok = true): ChartSample {
     transferMs: totalMs * 0.1,
     totalMs,
   };
-}
-
-/** RFC 4180 reader, enough to read back what the export writes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
 }
 
 describe('parseRange', () => {

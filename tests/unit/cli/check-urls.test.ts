@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { CSV_COLUMNS } from '../../../lib/cli/formats';
 import { USAGE, runCheckUrls, type CheckIo } from '../../../lib/cli/check-urls';
+import { parseCsv } from '../../helpers/csv';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
@@ -107,36 +108,6 @@ function tableRows(stdout: string): string[][] {
   assert.match(lines[0] ?? '', /^URL\s+STATE\s+CODE\s+MS\s+ERROR$/);
   const end = lines.indexOf('');
   return lines.slice(1, end).map((line) => line.split(/\s{2,}/));
-}
-
-/** A strict RFC 4180 reader: records end in CRLF, so a bare LF outside quotes stays inside a field. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let isQuoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (isQuoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') isQuoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') isQuoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  assert.equal(field + record.join(''), '', 'CSV must end with CRLF');
-  return records;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
