@@ -68,6 +68,9 @@ export const emailField = z
   .trim()
   .pipe(z.email({ error: 'must be an email address like alerts@example.com' }));
 
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const HOST_NAME = new RegExp(`^${LABEL}(\\.${LABEL})*\\.?$`);
+
 /** A host name or IP address (no scheme, port or path). */
 export const hostField = z
   .string({ error: 'is required and must be a string' })
@@ -75,7 +78,7 @@ export const hostField = z
   .min(1, 'is required')
   .max(253, 'must be at most 253 characters')
   .refine(
-    (v) => net.isIP(v.replace(/^\[|\]$/g, '')) !== 0 || /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(v),
+    (v) => net.isIP(v.replace(/^\[|\]$/g, '')) !== 0 || HOST_NAME.test(v),
     'must be a host name or an IP address, without scheme or port (example: smtp.example.com)',
   )
   .transform((v) => v.replace(/^\[|\]$/g, ''));

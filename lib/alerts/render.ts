@@ -112,13 +112,14 @@ const TONE_COLOUR: Record<AlertMessage['tone'], string> = {
 export function renderEmailHtml(m: AlertMessage): string {
   const colour = TONE_COLOUR[m.tone];
   const cell = 'padding:4px 12px 4px 0;vertical-align:top';
-  const facts = m.facts
-    .map((f) => `<tr><th style="${cell};text-align:left;color:#555">${escapeHtml(f.label)}</th><td style="${cell}">${escapeHtml(f.value)}</td></tr>`)
-    .join('');
+  const row = (label: string, value: string) =>
+    `<tr><th style="${cell};text-align:left;color:#555">${escapeHtml(label)}</th><td style="${cell}">${escapeHtml(value)}</td></tr>`;
+  const facts = m.facts.map((f) => row(f.label, f.value)).join('');
   const items = m.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('');
   const link = m.link;
   return [
-    '<!doctype html><html><body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#111">',
+    '<!doctype html><html><head><meta charset="utf-8"></head>',
+    '<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#111">',
     `<h2 style="margin:0 0 8px;color:${colour}">${escapeHtml(m.title)}</h2>`,
     `<p style="margin:0 0 12px;font-size:16px">${escapeHtml(m.summary)}</p>`,
     facts !== '' ? `<table style="border-collapse:collapse;margin:0 0 12px">${facts}</table>` : '',

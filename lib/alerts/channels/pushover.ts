@@ -18,7 +18,7 @@ const configSchema = configObject({
   apiBaseUrl: httpUrlField({ base: true }).default(PUSHOVER_API),
   appToken: secretField(64).refine((v) => KEY.test(v), "must be the application's 30-character API token"),
   userKey: secretField(64).refine((v) => KEY.test(v), 'must be the 30-character user or group key'),
-  device: tokenField(/^[A-Za-z0-9_-]{1,25}(,[A-Za-z0-9_-]{1,25})*$/, 'must be device names separated by commas', 200).optional(),
+  device: tokenField(/^[\w-]{1,25}(,[\w-]{1,25})*$/, 'must be device names separated by commas', 200).optional(),
 });
 
 export type PushoverConfig = z.output<typeof configSchema>;
