@@ -6,15 +6,8 @@ import type { SiteState, SiteStatus, StateSettings } from '../lib/domain';
  * status becomes is decided outside `db/` (the DecideState handed to openStore); this only stores it.
  */
 
-interface StatusRow {
-  id: number;
-  paused: number;
-  state: string;
-  last_check_id: number | null;
-  last_checked_at: number | null;
-  fail_streak: number;
-  pass_streak: number;
-}
+/** id, paused, state, last_check_id, last_checked_at, fail_streak, pass_streak */
+type StatusRow = [number, number, string, number | null, number | null, number, number];
 
 export interface StatusRead {
   status: SiteStatus;
@@ -28,32 +21,27 @@ export interface StatusStore {
 }
 
 export function createStatusStore(db: Db): StatusStore {
-  const read = db.prepare<[number], StatusRow>(
-    `SELECT id, paused, state, last_check_id, last_checked_at, fail_streak, pass_streak FROM sites WHERE id = ?`,
-  );
-  const write = db.prepare(
-    `UPDATE sites SET state = @state, last_check_id = @lastCheckId, last_checked_at = @lastCheckedAt,
-       fail_streak = @failStreak, pass_streak = @passStreak
-     WHERE id = @siteId`,
+  // Positional binds and array rows: this runs once per site in every batch the recorder writes.
+  const read = db
+    .prepare<[number], StatusRow>(
+      `SELECT id, paused, state, last_check_id, last_checked_at, fail_streak, pass_streak FROM sites WHERE id = ?`,
+    )
+    .raw(true);
+  const write = db.prepare<[SiteState, number | null, number | null, number, number, number]>(
+    `UPDATE sites SET state = ?, last_check_id = ?, last_checked_at = ?, fail_streak = ?, pass_streak = ? WHERE id = ?`,
   );
   return {
     read(siteId) {
-      const r = read.get(siteId);
+      const r = read.get(siteId) as unknown as StatusRow | undefined;
       if (!r) return undefined;
+      const [id, paused, state, lastCheckId, lastCheckedAt, failStreak, passStreak] = r;
       return {
-        status: {
-          siteId: r.id,
-          state: r.state as SiteState,
-          lastCheckId: r.last_check_id,
-          lastCheckedAt: r.last_checked_at,
-          failStreak: r.fail_streak,
-          passStreak: r.pass_streak,
-        },
-        settings: { paused: r.paused === 1 },
+        status: { siteId: id, state: state as SiteState, lastCheckId, lastCheckedAt, failStreak, passStreak },
+        settings: { paused: paused === 1 },
       };
     },
-    write(status) {
-      write.run(status);
+    write(s) {
+      write.run(s.state, s.lastCheckId, s.lastCheckedAt, s.failStreak, s.passStreak, s.siteId);
     },
   };
 }
