@@ -13,7 +13,7 @@ import {
   formatTableHeader,
   formatTableRow,
   urlColumnWidth,
-  type CheckRow,
+  type UrlResult,
   type OutputFormat,
   type RunSummary,
 } from './formats';
@@ -238,7 +238,7 @@ async function openSink(output: string | null, stdout: NodeJS.WritableStream): P
   };
 }
 
-function toRow(url: string, result: CheckResult): CheckRow {
+function toRow(url: string, result: CheckResult): UrlResult {
   return {
     url,
     ok: result.ok,
@@ -362,7 +362,7 @@ async function runChecks(options: CheckOptions, list: UrlList, sink: Sink, io: C
   const isTable = options.format === 'table';
   const expectedStatus = statusRangesOf(DEFAULT_EXPECTED_STATUS);
   const total = list.urls.length;
-  const rows: (CheckRow | undefined)[] = new Array<CheckRow | undefined>(total);
+  const rows: (UrlResult | undefined)[] = new Array<UrlResult | undefined>(total);
   let done = 0;
   let down = 0;
   const width = urlColumnWidth(list.urls.map((u) => u.url));
@@ -414,7 +414,7 @@ async function runChecks(options: CheckOptions, list: UrlList, sink: Sink, io: C
     timeoutMs: options.timeoutMs,
     duplicates: list.duplicates.length,
   };
-  const finished = rows.filter((row): row is CheckRow => row !== undefined);
+  const finished = rows.filter((row): row is UrlResult => row !== undefined);
   if (isTable) sink.write(`\n${formatSummaryLine(summary)}`);
   else if (options.format === 'csv') sink.write(formatCsv(finished));
   else sink.write(formatJson(finished, summary));
