@@ -43,7 +43,7 @@ import {
   tempDatabase,
   writeReport,
 } from './reliability/common';
-import { doneSlots, dueSlots, overlap, readChecks, type CheckRow } from './reliability/analysis';
+import { doneSlots, dueSlots, overlap, readChecks, type RawCheck } from './reliability/analysis';
 import { cpuSeconds, runQueueWaitSeconds } from './lib/proc';
 import { summarize, type Summary } from './lib/stats';
 import { ms, num, type Row } from './lib/table';
@@ -323,7 +323,7 @@ function countLines(body: ArrayBuffer): number {
   return n;
 }
 
-function phaseFigures(tap: HeartbeatTap, rows: readonly CheckRow[], from: number, to: number): ReaderPhase {
+function phaseFigures(tap: HeartbeatTap, rows: readonly RawCheck[], from: number, to: number): ReaderPhase {
   const beats = tap.between(from, to + 2500);
   const batches = beats.flatMap((b) => b.stats.recentBatches).filter((x) => x.at >= from && x.at < to);
   return {
