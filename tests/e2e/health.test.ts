@@ -8,7 +8,7 @@ import { eventually } from '../helpers/eventually';
 import { spawnChecker } from '../helpers/spawn-checker';
 
 /**
- * GET /api/health through a running `next start`. The web process reads the checker's heartbeat from the
+ * GET /api/health through a running `next start`. The web process reads the checker's self-report from the
  * database whether the checker runs inside it or as its own process.
  */
 
@@ -37,9 +37,9 @@ test('with the checker inside the web server: ok, with every figure present', as
   });
   assert.equal(created.status, 201);
 
-  // The heartbeat comes every 2 s; wait for one that has seen the first batch written.
+  // The self-report comes every 2 s; wait for one that has seen the first batch written.
   const { status, body } = await eventually(
-    'a heartbeat with a recorder batch',
+    'a self-report with a recorder batch',
     async () => {
       const h = await health(app);
       return h.body.recorder?.lastBatch ? h : undefined;
@@ -55,9 +55,9 @@ test('with the checker inside the web server: ok, with every figure present', as
   assert.equal(body.checker.expected, 'in-process');
   assert.equal(typeof body.checker.pid, 'number');
   assertIsoTime(body.checker.startedAt, 'checker.startedAt');
-  assertIsoTime(body.checker.heartbeatAt, 'checker.heartbeatAt');
-  const age = body.checker.heartbeatAgeMs;
-  assert.ok(age !== null && age >= 0 && age < 15_000, `heartbeat age ${age}`);
+  assertIsoTime(body.checker.reportedAt, 'checker.reportedAt');
+  const age = body.checker.reportAgeMs;
+  assert.ok(age !== null && age >= 0 && age < 15_000, `self-report age ${age}`);
   assert.equal(body.checker.stoppedAt, null);
 
   const { scheduler, recorder, eventLoop, process: proc } = body;
@@ -99,7 +99,7 @@ test('with the checker as its own process: ok with its pid; off once it stops cl
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off', UPBEAT_API_TOKEN: TOKEN } });
   const checker = spawnChecker(t, app.dbPath);
   const running = await eventually(
-    'the checker process to beat',
+    'the checker process to report',
     async () => {
       const h = await health(app);
       return h.body.status === 'ok' ? h : undefined;
@@ -119,16 +119,16 @@ test('with the checker as its own process: ok with its pid; off once it stops cl
   assertIsoTime(stopped.body.checker.stoppedAt, 'checker.stoppedAt');
 });
 
-test('a heartbeat that stopped without a goodbye (a checker killed or frozen) reads stalled, with 503', async (t) => {
+test('a self-report that stopped without a goodbye (a checker killed or frozen) reads stalled, with 503', async (t) => {
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off', UPBEAT_API_TOKEN: TOKEN } });
-  // What a SIGKILLed checker leaves behind: its last beat, aging. Written here rather than waited for (15 s).
+  // What a SIGKILLed checker leaves behind: its last report, aging. Written here rather than waited for (15 s).
   const store = openStore(app.dbPath);
   t.after(() => store.close());
-  const beatAt = Date.now() - 60_000;
-  store.writeHeartbeat({ pid: 999_999, startedAt: beatAt - 3_600_000, beatAt, stoppedAt: null, stats: null });
+  const reportedAt = Date.now() - 60_000;
+  store.writeSelfReport({ pid: 999_999, startedAt: reportedAt - 3_600_000, reportedAt, stoppedAt: null, stats: null });
   const { status, body } = await health(app);
   assert.equal(status, 503);
   assert.equal(body.status, 'stalled');
-  assert.match(body.reasons[0] ?? '', /no heartbeat from the checker \(pid 999999\) for 6\d s/);
+  assert.match(body.reasons[0] ?? '', /no self-report from the checker \(pid 999999\) for 6\d s/);
   assert.equal(body.checker.pid, 999_999);
 });

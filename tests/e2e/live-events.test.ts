@@ -4,6 +4,7 @@ import net from 'node:net';
 import { openStore, type Store } from '../../db';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
+import { eventually } from '../helpers/eventually';
 import { spawnChecker } from '../helpers/spawn-checker';
 import { startTarget } from '../fixtures/controllable-target';
 
@@ -152,11 +153,8 @@ test('with the checker in its own process, the stream announces each recorded re
   await stream.waitFor((e) => e.event === 'sites', 2000, from);
 
   // A quiet stream still says something every 15 s, so proxies and idle timeouts leave it open.
-  const heartbeatDeadline = stream.openedAt + 17_000;
-  while (!stream.comments.includes('heartbeat')) {
-    assert.ok(Date.now() < heartbeatDeadline, 'no heartbeat within 17 s of connecting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const leftMs = stream.openedAt + 17_000 - Date.now();
+  await eventually('a keep-alive comment within 17 s of connecting', () => stream.comments.includes('keep-alive'), leftMs, 100);
 });
 
 test('the page shows a result recorded by a separate checker process within 2 s, and the figure is printed', async (t) => {

@@ -3,7 +3,7 @@
  * in flight at once (exactly, from each row's start and duration), due slots, and per-second rates.
  */
 import { openStore } from '../../../db';
-import { nextSlotAtOrAfter, phaseOf } from '../../../lib/monitor/scheduler';
+import { nextSlotAtOrAfter, offsetOf } from '../../../lib/monitor/scheduler';
 
 export interface RawCheck {
   id: number;
@@ -91,8 +91,8 @@ export function doneSlots(
   for (const r of rows) {
     const intervalMs = intervalMsOf(r.site_id);
     if (intervalMs === undefined) continue;
-    const phase = phaseOf(r.site_id, intervalMs);
-    const slot = Math.round((r.checked_at - r.lag_ms - phase) / intervalMs) * intervalMs + phase;
+    const offset = offsetOf(r.site_id, intervalMs);
+    const slot = Math.round((r.checked_at - r.lag_ms - offset) / intervalMs) * intervalMs + offset;
     if (slot >= from && slot < to) seen.add(`${r.site_id}:${slot}`);
   }
   return seen.size;

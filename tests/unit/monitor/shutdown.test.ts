@@ -49,7 +49,7 @@ test('SIGTERM with a check hanging (timeout 2 s): exit 0 within the timeout, the
   assert.equal(check?.ok, false);
   assert.equal(check?.error?.kind, 'timeout');
   assert.equal(store.getSite(site.id)?.state, 'down');
-  assert.notEqual(store.readHeartbeat()?.stoppedAt ?? null, null, 'the last heartbeat says it stopped');
+  assert.notEqual(store.readSelfReport()?.stoppedAt ?? null, null, 'the last self-report says it stopped');
   await hanging.allClosed(1000);
 });
 
@@ -62,7 +62,7 @@ test('SIGTERM with nothing in flight: exit 0 at once', async (t) => {
   const { code, at } = await checker.exited;
   assert.equal(code, 0, checker.output());
   assert.ok(at - sentAt < 1000, `took ${Math.round(at - sentAt)} ms`);
-  assert.notEqual(store.readHeartbeat()?.stoppedAt ?? null, null);
+  assert.notEqual(store.readSelfReport()?.stoppedAt ?? null, null);
 });
 
 test('a second SIGTERM while checks are still in flight exits at once with 1', async (t) => {
