@@ -50,9 +50,6 @@ A URL is up when it answers ${DEFAULT_EXPECTED_STATUS} (redirects followed) with
 Progress goes to stderr. Ctrl-C stops the run and reports the checks done.
 
 Exit status: 0 all up, 1 any down, 2 bad usage or list, 130 interrupted.
-
-Without arguments, \`npm run check\` is the developer check instead: it runs
-npm run lint, npm run typecheck and npm test, and exits with their status.
 `;
 
 const SHORT_USAGE =
