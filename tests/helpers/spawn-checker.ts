@@ -13,7 +13,10 @@ export interface SpawnedChecker {
   /** Everything it printed so far, stdout and stderr together. */
   output(): string;
   kill(signal: NodeJS.Signals): void;
-  /** Resolves once it says `checker running`; throws if it exits first or takes longer than `timeoutMs`. */
+  /**
+   * Resolves once it says `checker running`; throws if it exits first or takes longer than `timeoutMs` (60 s by
+   * default: starting Node and compiling TypeScript on a loaded machine is slow, and not what a test measures).
+   */
   running(timeoutMs?: number): Promise<void>;
 }
 
@@ -47,7 +50,7 @@ export function spawnChecker(t: TestContext, dbPath: string, env: Record<string,
     exited,
     output: () => out,
     kill: (signal) => child.kill(signal),
-    running: async (timeoutMs = 20_000) => {
+    running: async (timeoutMs = 60_000) => {
       await eventually(
         'the checker to start',
         () => {
