@@ -1,5 +1,6 @@
 import type { ChartSample, RollupRow, Store, UptimeWindows } from '../db';
 import { presentCheck, presentSite, type ApiCheck, type ApiSite } from './api/present';
+import { csvRecord } from './csv';
 import { AppError } from './errors';
 import { addEncoded, exactPercentile, newCounts, percentilesOf, type Counts } from './histogram';
 import {
@@ -525,41 +526,23 @@ export const CSV_COLUMNS = [
   'tls_expires_at',
 ] as const;
 
-/** RFC 4180: a field holding a comma, quote or line break is quoted, with quotes doubled. */
-export function csvField(value: string | number | boolean | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/**
- * Error messages come from the network (a server's reason phrase, a certificate's names): one starting like a
- * spreadsheet formula gets a leading apostrophe so opening the file never evaluates it.
- */
-export function defuseFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
+/** One export record; the error message may start with whatever the site sent, and the writer defuses it. */
 export function csvLine(c: ApiCheck): string {
-  return (
-    [
-      c.checkedAt,
-      c.ok,
-      c.statusCode,
-      c.latencyMs,
-      c.timings.dnsMs,
-      c.timings.connectMs,
-      c.timings.tlsMs,
-      c.timings.ttfbMs,
-      c.timings.transferMs,
-      c.error?.kind ?? null,
-      c.error ? defuseFormula(c.error.message) : null,
-      c.lagMs,
-      c.tlsExpiresAt,
-    ]
-      .map(csvField)
-      .join(',') + '\r\n'
-  );
+  return csvRecord([
+    c.checkedAt,
+    c.ok,
+    c.statusCode,
+    c.latencyMs,
+    c.timings.dnsMs,
+    c.timings.connectMs,
+    c.timings.tlsMs,
+    c.timings.ttfbMs,
+    c.timings.transferMs,
+    c.error?.kind ?? null,
+    c.error?.message ?? null,
+    c.lagMs,
+    c.tlsExpiresAt,
+  ]);
 }
 
 /** A file name safe in any header and file system: `upbeat-example-com-24h-20250102T1030Z.csv`. */
@@ -599,7 +582,7 @@ export function exportStream(
   let started = false;
   const head =
     format === 'csv'
-      ? CSV_COLUMNS.join(',') + '\r\n'
+      ? csvRecord(CSV_COLUMNS)
       : `{"site":${JSON.stringify({ id: site.id, name: site.name, url: site.url })},"range":${JSON.stringify(range)},` +
         `"from":${JSON.stringify(iso(from))},"to":${JSON.stringify(iso(to))},"checks":[`;
   return new ReadableStream<Uint8Array>({

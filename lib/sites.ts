@@ -5,8 +5,8 @@ import { nameFromUrl, validateNewSite, validateSitePatch } from './schemas';
 import { assertTargetAllowed } from './target-check';
 
 /**
- * The site verbs every door uses (REST API, server actions, CLI): validate with the shared schema, then call
- * the store. Bad input throws AppError('validation') before anything is written.
+ * The site verbs behind the REST API's route handlers (the site page uses parseSiteId too): validate with the
+ * shared schema, then call the store. Bad input throws AppError('validation') before anything is written.
  */
 
 export function parseSiteId(raw: string): number {

@@ -6,7 +6,7 @@ import { useLiveEvents } from './live-events';
 import styles from './health-banner.module.css';
 
 export const HEALTH_KEY = '/api/health';
-/** How often the banner asks again; the checker writes its heartbeat every 2 s and is stalled after 15 s. */
+/** How often the banner asks again; the checker writes its self-report every 2 s and is stalled after 15 s. */
 const REFRESH_MS = 10_000;
 
 type HealthWire = Pick<HealthReport, 'status' | 'reasons'>;

@@ -102,7 +102,10 @@ export function clearedSessionCookie(): string {
   return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
 }
 
-/** The client's address for rate limiting: the socket's, or the proxy's forwarded value. */
+/**
+ * The client's address for rate limiting: the first X-Forwarded-For entry, else X-Real-IP, else `local` (a route
+ * handler never sees the socket, so a client that reaches the server directly shares `local` unless it sends one).
+ */
 export function clientAddressOf(req: Request): string {
   return req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || 'local';
 }

@@ -7,7 +7,10 @@ import { startMonitor, type Monitor } from './monitor';
 const KEY = Symbol.for('upbeat.monitor');
 type Holder = { [KEY]?: Monitor };
 
-/** The running checker of this process, if any (health endpoints read its stats). */
+/**
+ * The running checker of this process, if any. GET /api/health does not ask it: it reads the self-report from the
+ * database, which is the same whether the checker runs here or in its own process.
+ */
 export function currentMonitor(): Monitor | undefined {
   return (globalThis as Holder)[KEY];
 }

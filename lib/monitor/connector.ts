@@ -106,7 +106,7 @@ export class ConnectError extends Error {
   }
 }
 
-/** Code of a connect refused by the address policy; classified as `unknown`. */
+/** Code of a connect refused by the address policy; the probe reports it as kind `blocked`. */
 export const ADDRESS_REFUSED = 'UPBEAT_ADDRESS_REFUSED';
 
 /**

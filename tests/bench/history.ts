@@ -121,7 +121,8 @@ interface SiteModel {
   buckets: Uint8Array;
   https: boolean;
   tlsExpiresAt: number;
-  phase: number;
+  /** Where in each interval the site's checks fall, ms (the scheduler's offset, simplified). */
+  offset: number;
 }
 
 function siteModel(id: number, index: number, now: number): SiteModel {
@@ -139,7 +140,7 @@ function siteModel(id: number, index: number, now: number): SiteModel {
     buckets: Uint8Array.from(totals, (us) => bucketOf(us)),
     https: index % 2 === 0,
     tlsExpiresAt: now + (30 + (index % 60)) * DAY,
-    phase: (index * 7919) % MINUTE,
+    offset: (index * 7919) % MINUTE,
   };
 }
 
@@ -226,7 +227,7 @@ function writeRollups(store: Store, sites: readonly SiteModel[], from: number, t
       const hour = emptyDelta(site.id, 'hour', t);
       hourCounts.fill(0);
       for (let k = 0; k < perHour; k++) {
-        const at = t + k * intervalS * 1000 + (site.phase % (intervalS * 1000));
+        const at = t + k * intervalS * 1000 + (site.offset % (intervalS * 1000));
         hour.checks++;
         if (isDown(index, at)) continue;
         const i = Math.floor(rnd() * TABLE_SIZE);
@@ -315,7 +316,7 @@ function writeRaw(
     sites.forEach((site, index) => {
       const batch: NewCheck[] = [];
       for (let t = Math.floor(chunk / step) * step; t < chunkEnd; t += step) {
-        const at = t + (site.phase % step);
+        const at = t + (site.offset % step);
         if (at >= chunk && at < chunkEnd) batch.push(checkOf(site, index, at, rnd));
       }
       const t0 = performance.now();

@@ -8,7 +8,6 @@ import {
   CSV_COLUMNS,
   MAX_CHART_POINTS,
   chooseBucketMs,
-  csvField,
   csvLine,
   defaultRangeFor,
   downsample,
@@ -288,15 +287,6 @@ describe('resolution', () => {
 });
 
 describe('export', () => {
-  test('CSV fields are quoted only when they must be, with quotes doubled', () => {
-    assert.equal(csvField('plain'), 'plain');
-    assert.equal(csvField(null), '');
-    assert.equal(csvField(12.5), '12.5');
-    assert.equal(csvField('a,b'), '"a,b"');
-    assert.equal(csvField('say "hi"'), '"say ""hi"""');
-    assert.equal(csvField('two\nlines'), '"two\nlines"');
-  });
-
   test('an error message that reads like a formula is defused in CSV', () => {
     const line = csvLine(
       presentCheck({

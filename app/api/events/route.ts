@@ -6,7 +6,7 @@ import { getStore } from '@/lib/store';
 export const dynamic = 'force-dynamic';
 
 /** A comment line every so often keeps proxies and idle timeouts from closing a quiet stream. */
-const HEARTBEAT_MS = 15_000;
+const KEEP_ALIVE_MS = 15_000;
 /** How long a browser waits before reconnecting after the stream drops. */
 const RETRY_MS = 2_000;
 
@@ -40,11 +40,11 @@ export async function GET(req: Request): Promise<Response> {
         }
       };
       const unsubscribe = getChangeFeed().subscribe((event) => send(frame(event)));
-      const heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
+      const keepAlive = setInterval(() => send(': keep-alive\n\n'), KEEP_ALIVE_MS);
       close = () => {
         if (!open) return;
         open = false;
-        clearInterval(heartbeat);
+        clearInterval(keepAlive);
         unsubscribe();
         req.signal.removeEventListener('abort', close);
         try {

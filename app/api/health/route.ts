@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
  * The monitor's own health (see lib/health.ts): `ok`, `behind`, `stalled` or `off`. 503 when stalled, so an
  * outside probe (a load balancer, another monitor) can watch this URL without credentials; such an anonymous
  * caller gets the status alone. With a session or token (or UPBEAT_PUBLIC_READ) it also gets the checker's
- * figures from its heartbeat, which say how many sites there are and how busy the checker is.
+ * figures from its self-report, which say how many sites there are and how busy the checker is.
  */
 export const GET = handle(
   async (req: Request) => {

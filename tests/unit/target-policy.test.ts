@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { probe } from '../../../lib/monitor/probe';
-import { statusRangesOf } from '../../../lib/status-codes';
-import { assertTargetAllowed } from '../../../lib/target-check';
-import { addressPolicy, refusalFor } from '../../../lib/target-policy';
-import { AppError } from '../../../lib/errors';
+import { probe } from '../../lib/monitor/probe';
+import { statusRangesOf } from '../../lib/status-codes';
+import { assertTargetAllowed } from '../../lib/target-check';
+import { addressPolicy, refusalFor } from '../../lib/target-policy';
+import { AppError } from '../../lib/errors';
 
 const open = { blockPrivate: false };
 const strict = { blockPrivate: true };
