@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { ensureAccountFromEnv, needsSetup } from '@/lib/auth/accounts';
 import { safeNextPath } from '@/lib/auth/next-path';
-import { currentUser } from '@/lib/auth/page';
+import { currentUser } from '@/app/_server/auth-page';
 import { getStore } from '@/lib/store';
 import { AuthForm } from '../_components/auth-form';
 

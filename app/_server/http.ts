@@ -1,6 +1,7 @@
-import { authorize, type Access, type Principal } from '../auth/request';
-import { AppError, HTTP_STATUS, isAppError } from '../errors';
-import { getStore } from '../store';
+import 'server-only';
+import { authorize, type Access, type Principal } from '@/lib/auth/request';
+import { AppError, HTTP_STATUS, isAppError } from '@/lib/errors';
+import { getStore } from '@/lib/store';
 
 /** Request bodies larger than this are refused before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
