@@ -24,6 +24,8 @@ interface Terminal {
   /** Resolves when the output matches. */
   waitFor(pattern: RegExp, ms: number): Promise<void>;
   exited: Promise<number | null>;
+  /** Kills the whole process group and waits for script(1) to go. */
+  kill(): Promise<void>;
 }
 
 /** Runs `command` in a new pty (script -e gives back its exit code); the process group is killed at the end. */
@@ -38,13 +40,15 @@ function inTerminal(t: TestContext, command: string, env: NodeJS.ProcessEnv): Te
   proc.stdout!.on('data', onData);
   proc.stderr!.on('data', onData);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  t.after(() => {
+  const kill = async () => {
     try {
       if (proc.pid) process.kill(-proc.pid, 'SIGKILL');
     } catch {
       // already gone
     }
-  });
+    await exited;
+  };
+  t.after(kill);
   const waitFor = (pattern: RegExp, ms: number) =>
     new Promise<void>((resolve, reject) => {
       const check = () => {
@@ -64,7 +68,7 @@ function inTerminal(t: TestContext, command: string, env: NodeJS.ProcessEnv): Te
       void exited.then(() => setImmediate(check));
       check();
     });
-  return { proc, output: () => out, waitFor, exited };
+  return { proc, output: () => out, waitFor, exited, kill };
 }
 
 test('one Ctrl-C on `npm start` in a terminal: one clean stop, the check in flight written, exit 0', async (t) => {
@@ -111,11 +115,15 @@ test('one Ctrl-C on `npm start` in a terminal: one clean stop, the check in flig
 test('the first start’s build prints no telemetry notice', async (t) => {
   // A fresh build folder and a fresh user config: what a new clone on a new machine sees.
   const distDir = `.next-first-start-${crypto.randomBytes(4).toString('hex')}`;
-  t.after(() => fs.rmSync(path.join(root, distDir), { recursive: true, force: true }));
   const home = tempDir(t);
   const env: NodeJS.ProcessEnv = { ...process.env, UPBEAT_DIST_DIR: distDir, HOME: home, XDG_CONFIG_HOME: home };
   delete env.NEXT_TELEMETRY_DISABLED;
   const term = inTerminal(t, 'npx tsx lib/cli/ensure-build.ts', env);
+  // The build is stopped first, so nothing writes into its folder once it is removed.
+  t.after(async () => {
+    await term.kill();
+    fs.rmSync(path.join(root, distDir), { recursive: true, force: true });
+  });
   // Next.js prints its notice before it starts compiling; there is no need to wait for the whole build.
   await term.waitFor(/Creating an optimized production build/, 120_000);
   assert.match(term.output(), /first start, building the web app/);
