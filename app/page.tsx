@@ -3,8 +3,8 @@ import { cache } from 'react';
 import { HealthBanner } from './_components/health-banner';
 import { Overview } from './_components/overview';
 import { FIRST_ROWS, firstRowsOf, titleFor } from './_components/overview-types';
-import { presentOverview } from './_components/present-overview';
-import { peekViewer, requireViewer } from '@/lib/auth/page';
+import { presentOverview } from './_server/present-overview';
+import { peekViewer, requireViewer } from '@/app/_server/auth-page';
 import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';

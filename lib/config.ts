@@ -94,3 +94,11 @@ export function getConfig(): Config {
   cached ??= parseConfig(process.env);
   return cached;
 }
+
+/**
+ * The environment for a process this one starts (the build on first start): this process's own, with `extra`
+ * on top. Kept here so the rest of the code never reads process.env.
+ */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}

@@ -1,5 +1,6 @@
-import type { ChartSample, RollupRow, Store, UptimeWindows } from '../db';
-import { presentCheck, presentSite, type ApiCheck, type ApiSite } from './api/present';
+import 'server-only';
+import type { ChartSample, RollupRow, Store } from '../db';
+import { presentCheck, presentSite, type ApiCheck } from './api/present';
 import { csvRecord } from './csv';
 import { AppError } from './errors';
 import { addEncoded, exactPercentile, newCounts, percentilesOf, type Counts } from './histogram';
@@ -13,22 +14,29 @@ import {
   type RollupTier,
   type Tier,
 } from './retention';
+import {
+  DEFAULT_RANGE,
+  RANGES,
+  RANGE_KEYS,
+  STRIP_SIZE,
+  type ChartSeries,
+  type HistoryPayload,
+  type LatencySummary,
+  type RangeKey,
+} from './history-types';
+
+export * from './history-types';
 
 /**
  * A site's history as the site page and its API read it: named time ranges, latency at a resolution a chart can
  * show (raw checks for short ranges, the right rollup for long ones), percentiles, uptime windows, the newest
- * certificate expiry, and exports of a range of raw checks. Type-only imports from db/, so client components
- * may import the constants and types here.
+ * certificate expiry, and exports of a range of raw checks. Server only: client components take the wire
+ * shapes and constants from lib/history-types.ts.
  */
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-export const RANGES = { '1h': HOUR, '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY, '90d': 90 * DAY, '1y': 365 * DAY } as const;
-export type RangeKey = keyof typeof RANGES;
-export const RANGE_KEYS = Object.keys(RANGES) as RangeKey[];
-export const DEFAULT_RANGE: RangeKey = '24h';
 
 /**
  * The range a site's page opens on when none is asked for: 1 h for a site added within the last hour (a day's
@@ -129,50 +137,6 @@ export function planChart(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Chart points
-
-/**
- * Latency over time as parallel columns (what uPlot draws), one entry per point. A point is one check, or when
- * `bucketMs` > 0 every check in [t, t + bucketMs). Latency figures cover the checks that passed; a point where
- * none passed has nulls there and `failed` > 0. A point with `checks` 0 is a gap marker.
- */
-export interface ChartSeries {
-  /** Raw checks, or which rollup the points were merged from. */
-  source: Tier;
-  bucketMs: number;
-  /** Point time (bucket start), epoch ms. */
-  t: number[];
-  checks: number[];
-  failed: number[];
-  /** Total latency of the passed checks: mean, least, most. ms, rounded to 0.1. */
-  avg: (number | null)[];
-  min: (number | null)[];
-  max: (number | null)[];
-  /**
-   * Percentiles of the passed checks' latency, ms: exact from raw checks, from the merged histograms of the
-   * rollups otherwise (within RELATIVE_ERROR, see lib/histogram.ts). A one-check point has its latency in all
-   * three.
-   */
-  p50: (number | null)[];
-  p95: (number | null)[];
-  p99: (number | null)[];
-  /** Mean phases of the passed checks, ms: stacked, they add up to `avg`. */
-  dns: (number | null)[];
-  connect: (number | null)[];
-  tls: (number | null)[];
-  ttfb: (number | null)[];
-  transfer: (number | null)[];
-}
-
-/** Latency percentiles over a whole range. */
-export interface LatencySummary {
-  /** Passed checks they are taken over. */
-  passed: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-  /** True when read from raw checks (exact); false when from rollup histograms (within 3.85 %). */
-  exact: boolean;
-}
 
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
 const usToMs = (us: number | null) => (us === null ? null : round1(us / 1000));
@@ -434,34 +398,9 @@ export function readChart(
 // ---------------------------------------------------------------------------------------------------------------
 // The site page's data
 
-/** How many of the newest checks the status strip shows. */
-export const STRIP_SIZE = 90;
-/** Rows per page of the site page's check log (`GET /api/sites/{id}/checks?limit=&before=`). */
-export const CHECKS_PAGE_SIZE = 50;
 /** How far back the page looks for a certificate expiry. */
 const TLS_LOOKBACK_MS = 30 * DAY;
 
-export interface ApiTls {
-  expiresAt: string;
-  issuer: string | null;
-  /** When a check last saw this certificate. */
-  seenAt: string;
-}
-
-/** `GET /api/sites/{id}/history?range=` — everything the site page draws, for one range. */
-export interface HistoryPayload {
-  site: ApiSite;
-  range: RangeKey;
-  from: string;
-  to: string;
-  chart: ChartSeries;
-  /** p50/p95/p99 of the range's passed checks. */
-  latency: LatencySummary;
-  /** The newest checks, oldest first, at most STRIP_SIZE. */
-  strip: ApiCheck[];
-  uptime: UptimeWindows;
-  tls: ApiTls | null;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { ChartSeries } from '@/lib/history';
+import type { ChartSeries } from '@/lib/history-types';
 import styles from './latency-chart.module.css';
 
 /** Plot height in CSS px. Fixed, and reserved before the chart draws, so nothing below it moves. */

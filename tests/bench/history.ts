@@ -27,7 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, type RollupDelta, type Store } from '../../db';
 import { emptyRollup } from '../../db/rollups';
-import { presentOverview } from '../../app/_components/present-overview';
+import { presentOverview } from '../../app/_server/present-overview';
 import { readStorageReport } from '../../app/settings/storage/report';
 import type { NewCheck } from '../../lib/domain';
 import { RELATIVE_ERROR, bucketOf, encodeCounts, newCounts } from '../../lib/histogram';

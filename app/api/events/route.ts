@@ -1,4 +1,4 @@
-import { errorResponse } from '@/lib/api/http';
+import { errorResponse } from '@/app/_server/http';
 import { authorize } from '@/lib/auth/request';
 import { getChangeFeed, type ChangeEvent } from '@/lib/events';
 import { getStore } from '@/lib/store';

@@ -1,4 +1,4 @@
-import { handle, json } from '@/lib/api/http';
+import { handle, json } from '@/app/_server/http';
 import { authorize } from '@/lib/auth/request';
 import { getConfig } from '@/lib/config';
 import { isAppError } from '@/lib/errors';

@@ -1,4 +1,4 @@
-import { handle, json, readJson } from '@/lib/api/http';
+import { handle, json, readJson } from '@/app/_server/http';
 import { createApiToken } from '@/lib/auth/accounts';
 import { getStore } from '@/lib/store';
 

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { requireViewer } from '@/lib/auth/page';
+import { requireViewer } from '@/app/_server/auth-page';
 import { getConfig } from '@/lib/config';
 import { RELATIVE_ERROR } from '@/lib/histogram';
 import { getStore } from '@/lib/store';

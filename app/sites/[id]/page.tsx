@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { presentCheck, type ApiCheck } from '@/lib/api/present';
-import { peekViewer, requireViewer } from '@/lib/auth/page';
+import { peekViewer, requireViewer } from '@/app/_server/auth-page';
 import { isAppError } from '@/lib/errors';
 import { CHECKS_PAGE_SIZE, defaultRangeFor, isRangeKey, loadHistory, type HistoryPayload, type RangeKey } from '@/lib/history';
 import { parseSiteId } from '@/lib/sites';

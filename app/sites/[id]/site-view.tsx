@@ -7,7 +7,7 @@ import useSWRInfinite from 'swr/infinite';
 import { LatencyChart } from '@/app/_components/latency-chart';
 import { StatusStrip } from '@/app/_components/status-strip';
 import type { ApiCheck } from '@/lib/api/present';
-import { RANGE_KEYS, STRIP_SIZE, type HistoryPayload, type RangeKey } from '@/lib/history';
+import { RANGE_KEYS, STRIP_SIZE, type HistoryPayload, type RangeKey } from '@/lib/history-types';
 import { ChecksTable } from './checks-table';
 import { formatLatency, formatUptime } from '@/app/_components/format';
 import { StateBadge } from '@/app/_components/state-badge';

@@ -1,4 +1,4 @@
-import { handle, json, readJson } from '@/lib/api/http';
+import { handle, json, readJson } from '@/app/_server/http';
 import { SESSION_TTL_MS, login } from '@/lib/auth/accounts';
 import { clientAddressOf, isCrossSite, sessionCookie } from '@/lib/auth/request';
 import { AppError } from '@/lib/errors';

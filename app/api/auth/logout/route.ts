@@ -1,4 +1,4 @@
-import { handle } from '@/lib/api/http';
+import { handle } from '@/app/_server/http';
 import { logout } from '@/lib/auth/accounts';
 import { SESSION_COOKIE, clearedSessionCookie, readCookie } from '@/lib/auth/request';
 import { getStore } from '@/lib/store';

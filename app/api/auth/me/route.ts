@@ -1,4 +1,4 @@
-import { handle, json } from '@/lib/api/http';
+import { handle, json } from '@/app/_server/http';
 import { needsSetup, userForSession } from '@/lib/auth/accounts';
 import { SESSION_COOKIE, readCookie } from '@/lib/auth/request';
 import { getConfig } from '@/lib/config';

@@ -1,4 +1,4 @@
-import { handle, principalOf, readJson } from '@/lib/api/http';
+import { handle, principalOf, readJson } from '@/app/_server/http';
 import { changePassword } from '@/lib/auth/accounts';
 import { clearedSessionCookie } from '@/lib/auth/request';
 import { AppError } from '@/lib/errors';

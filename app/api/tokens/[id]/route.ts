@@ -1,4 +1,4 @@
-import { handle } from '@/lib/api/http';
+import { handle } from '@/app/_server/http';
 import { revokeApiToken } from '@/lib/auth/accounts';
 import { AppError } from '@/lib/errors';
 import { getStore } from '@/lib/store';

@@ -1,4 +1,4 @@
-import { handle } from '@/lib/api/http';
+import { handle } from '@/app/_server/http';
 import { exportFileName, exportStream, parseExportFormat, parseRange } from '@/lib/history';
 import { getSite, parseSiteId } from '@/lib/sites';
 import { getStore } from '@/lib/store';
