@@ -1,8 +1,8 @@
 import { useSyncExternalStore } from 'react';
 
 /**
- * Formatting for the site page. The server does not know the viewer's time zone, so it renders times in UTC
- * (labelled) and the browser swaps in local time once hydrated: the same markup on both sides, no mismatch.
+ * The site page's clock. Times themselves are written by app/_components/format.ts; this says when the viewer's
+ * time zone may be used (after hydration) and what "now" is for days-left counts.
  */
 
 const MINUTE_MS = 60_000;
@@ -21,53 +21,6 @@ export function useMinute(): number | null {
     () => Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS,
     () => null,
   );
-}
-
-const utcFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'UTC',
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
-const utcDateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'medium' });
-
-const localFormats = new Map<boolean, Intl.DateTimeFormat>();
-
-/**
- * A check's time. With `now` (in the browser): local time, the year only when it is not this year's. Without
- * (on the server): UTC, zone named.
- */
-export function formatDateTime(value: string | number, now: number | null): string {
-  const date = new Date(value);
-  if (now === null) return `${utcFormat.format(date)} UTC`;
-  const withYear = date.getFullYear() !== new Date(now).getFullYear();
-  let format = localFormats.get(withYear);
-  if (!format) {
-    format = new Intl.DateTimeFormat(undefined, {
-      year: withYear ? 'numeric' : undefined,
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    localFormats.set(withYear, format);
-  }
-  return format.format(date);
-}
-
-let localDateFormat: Intl.DateTimeFormat | undefined;
-
-/** A calendar date: local in the browser, UTC (named) on the server. */
-export function formatDate(value: string | number, local: boolean): string {
-  const date = new Date(value);
-  if (!local) return `${utcDateFormat.format(date)} UTC`;
-  localDateFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-  return localDateFormat.format(date);
 }
 
 const DAY_MS = 86_400_000;
