@@ -217,26 +217,32 @@ function push(out: ChartSeries, acc: Acc): void {
   out.transfer.push(mean(acc.transfer));
 }
 
-/** The typical spacing of sorted times: the median of the differences (robust to one long outage). */
-function typicalStep(times: readonly number[]): number {
-  if (times.length < 2) return 0;
-  const diffs: number[] = [];
-  for (let i = 1; i < times.length; i++) diffs.push(times[i]! - times[i - 1]!);
-  diffs.sort((a, b) => a - b);
-  return diffs[Math.floor(diffs.length / 2)]!;
-}
+/** Spacings either side of a gap that tell the interval in force around it. */
+const GAP_WINDOW = 4;
 
-/** Point times in order, with a gap marker (a point with no checks) wherever they are more than a few steps apart. */
+/**
+ * Point times in order, with a gap marker (a point with no checks) wherever two points are more than a few
+ * steps apart. The step is the one in force where the gap is, not one for the whole range: the median of the
+ * spacings within GAP_WINDOW points either side (the gap's own included). A site whose interval changed (60 s
+ * to 10 s) keeps both stretches joined, each judged by its own rhythm; a median ignores a lone outage nearby,
+ * so a point between two outages still breaks from both. Checks store no interval, and the site's current one
+ * says nothing of older checks: their spacing is the interval that was in force.
+ */
 function withGaps(points: readonly Acc[], bucketMs: number, out: ChartSeries): void {
-  // A site checked less often than the bucket width leaves empty buckets between every two points; those are its
-  // rhythm, not gaps.
-  const step = Math.max(bucketMs, typicalStep(points.map((p) => p.t)));
-  const gap = step > 0 ? step * GAP_STEPS : Infinity;
-  let lastT = -Infinity;
-  for (const p of points) {
-    if (Number.isFinite(lastT) && p.t - lastT > gap) push(out, newAcc(lastT + (bucketMs || step)));
+  const diffs: number[] = [];
+  for (let i = 1; i < points.length; i++) diffs.push(points[i]!.t - points[i - 1]!.t);
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    if (i > 0) {
+      const d = i - 1; // the spacing before this point
+      const around = diffs.slice(Math.max(0, d - GAP_WINDOW), d + GAP_WINDOW + 1).sort((a, b) => a - b);
+      // A site checked less often than the bucket width leaves empty buckets between every two points; those
+      // are its rhythm, not gaps.
+      const step = Math.max(bucketMs, around[Math.floor(around.length / 2)]!);
+      const lastT = points[i - 1]!.t;
+      if (step > 0 && diffs[d]! > step * GAP_STEPS) push(out, newAcc(lastT + (bucketMs || step)));
+    }
     push(out, p);
-    lastT = p.t;
   }
 }
 
