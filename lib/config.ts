@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './http/client-address';
 import { DEFAULT_RETENTION, MIN_RETENTION, type Retention } from './retention';
 
 /**
@@ -27,6 +28,21 @@ const envSchema = z.object({
   UPBEAT_PUBLIC_READ: onOff.default(false),
   /** Refuses private and loopback targets too (link-local and metadata addresses are always refused). */
   UPBEAT_BLOCK_PRIVATE: onOff.default(false),
+  /**
+   * Proxies whose forwarded headers are believed: off (default), a hop count, or proxy addresses/CIDRs
+   * (lib/http/client-address.ts).
+   */
+  UPBEAT_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseTrustProxy(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Where the web app is built (read by next.config.js too). */
   UPBEAT_DIST_DIR: z.string().min(1).default('.next'),
   /** How long each resolution of history is kept (see lib/retention.ts for the minimums and why). */
@@ -54,6 +70,7 @@ export interface Config {
   apiToken: string | undefined;
   publicRead: boolean;
   blockPrivate: boolean;
+  trustProxy: TrustProxy;
   retention: Retention;
 }
 
@@ -77,6 +94,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     apiToken: e.UPBEAT_API_TOKEN,
     publicRead: e.UPBEAT_PUBLIC_READ,
     blockPrivate: e.UPBEAT_BLOCK_PRIVATE,
+    trustProxy: e.UPBEAT_TRUST_PROXY,
     retention: {
       rawDays: e.UPBEAT_RETAIN_RAW_DAYS,
       minuteHours: e.UPBEAT_RETAIN_MINUTE_HOURS,

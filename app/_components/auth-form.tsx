@@ -7,12 +7,14 @@ interface Props {
   mode: 'setup' | 'login';
   /** Where to go after success: a path on this site. */
   next: string;
+  /** Setup only: the one-time code from the start log (`/setup?code=…`), needed from another machine. */
+  setupCode?: string;
 }
 
 type Errors = Partial<Record<'username' | 'password' | 'confirm', string>>;
 
 /** The owner's first-run account form and the login form: the same fields, different endpoints. */
-export function AuthForm({ mode, next }: Props) {
+export function AuthForm({ mode, next, setupCode }: Props) {
   const id = useId();
   const [username, setUsername] = useState(mode === 'setup' ? 'admin' : '');
   const [password, setPassword] = useState('');
@@ -41,7 +43,7 @@ export function AuthForm({ mode, next }: Props) {
       const res = await fetch(mode === 'setup' ? '/api/auth/setup' : '/api/auth/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password }),
+        body: JSON.stringify(mode === 'setup' && setupCode ? { username, password, code: setupCode } : { username, password }),
       });
       if (res.ok) {
         // A full navigation, so every server page renders with the new session.
