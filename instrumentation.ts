@@ -18,7 +18,7 @@ export async function register(): Promise<void> {
     // Opened here, checker or not, so a bad path or environment stops the start with one clear line instead of
     // a server that answers every request with a 500.
     const store = getStore();
-    await announceSetup(store, getConfig().port);
+    await announceSetup(store);
     bootMonitor({ ownsSignals: getConfig().ownsSignals });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof DatabaseOpenError) {

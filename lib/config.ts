@@ -14,6 +14,8 @@ const onOff = z
 const envSchema = z.object({
   UPBEAT_DB: z.string().min(1).default('./data/upbeat.db'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The one address `npm start` listens on (passed to `next start --hostname`); every interface without it. */
+  HOST: z.string().trim().optional(),
   UPBEAT_CONCURRENCY: z.coerce.number().int().min(1).max(10000).default(100),
   UPBEAT_MONITOR: onOff.default(true),
   /** How often the checker looks for site changes made by another process, ms. */
@@ -60,6 +62,7 @@ const envSchema = z.object({
 export interface Config {
   dbPath: string;
   port: number;
+  host: string | undefined;
   concurrency: number;
   monitorEnabled: boolean;
   syncMs: number;
@@ -86,6 +89,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     dbPath: e.UPBEAT_DB === ':memory:' ? e.UPBEAT_DB : path.resolve(e.UPBEAT_DB),
     port: e.PORT,
+    host: e.HOST || undefined,
     concurrency: e.UPBEAT_CONCURRENCY,
     monitorEnabled: e.UPBEAT_MONITOR,
     syncMs: e.UPBEAT_SYNC_MS,

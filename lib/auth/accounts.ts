@@ -80,9 +80,10 @@ export async function ensureAccountFromEnv(store: Store): Promise<void> {
 }
 
 /** At start: with no account yet, prints the setup link with its one-time code (see lib/auth/setup-code.ts). */
-export async function announceSetup(store: Store, port: number): Promise<void> {
+export async function announceSetup(store: Store): Promise<void> {
   await ensureAccountFromEnv(store);
-  if (needsSetup(store)) console.log(setupAnnouncement(port));
+  const { port, host } = getConfig();
+  if (needsSetup(store)) console.log(setupAnnouncement(port, host));
 }
 
 export interface NewSession {

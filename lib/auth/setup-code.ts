@@ -19,10 +19,11 @@ export function setupCodeMatches(code: string | undefined): boolean {
   return code !== undefined && code !== '' && secretsEqual(code, setupCode());
 }
 
-/** The line `npm start` prints while there is no account yet. */
-export function setupAnnouncement(port: number): string {
+/** The lines `npm start` prints while there is no account yet; `host` is HOST when it names one address. */
+export function setupAnnouncement(port: number, host?: string): string {
+  const name = !host || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return (
-    `upbeat: no account yet. Create the owner's account at http://localhost:${port}/setup?code=${setupCode()}\n` +
-    `upbeat: (from this machine the code is not needed; from any other, it is)`
+    `upbeat: no account yet. Create the owner's account at http://${name}:${port}/setup?code=${setupCode()}\n` +
+    `upbeat: (a browser on this machine, over loopback, needs no code; any other needs this link)`
   );
 }
