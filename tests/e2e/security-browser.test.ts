@@ -91,3 +91,25 @@ test('after login the browser stays on this site, however `next` spells another 
   await page.waitForURL((url) => url.pathname !== '/login');
   assert.equal(new URL(page.url()).host, new URL(app.baseUrl).host);
 });
+
+test('from another machine, setup works through the start log\u2019s link and is refused without it', async (t) => {
+  // The loopback test client stands in for a proxy relaying a browser elsewhere on the network.
+  const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off', UPBEAT_TRUST_PROXY: '127.0.0.1' }, noAuth: true });
+  const link = /http:\/\/localhost:\d+(\/setup\?code=[A-Za-z0-9_-]+)/.exec(app.output());
+  assert.ok(link, app.output());
+  const browser = await launchBrowser(t);
+  const { page } = await openPage(browser, { extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.9' } });
+  const fill = async () => {
+    await page.getByLabel('Password', { exact: true }).fill('a long enough secret');
+    await page.getByLabel('Confirm password').fill('a long enough secret');
+    await page.getByRole('button', { name: 'Create account' }).click();
+  };
+  await page.goto(`${app.baseUrl}/setup`);
+  await fill();
+  await page.getByRole('alert').filter({ hasText: /start log/ }).waitFor();
+  assert.equal((await (await fetch(`${app.baseUrl}/api/auth/me`)).json()).setupRequired, true);
+  await page.goto(`${app.baseUrl}${link[1]}`);
+  await fill();
+  await page.waitForURL(`${app.baseUrl}/`);
+  await page.getByRole('heading', { name: 'Sites' }).waitFor();
+});
