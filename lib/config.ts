@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './http/client-address';
 import { DEFAULT_RETENTION, MIN_RETENTION, type Retention } from './retention';
 
 /**
@@ -13,6 +14,8 @@ const onOff = z
 const envSchema = z.object({
   UPBEAT_DB: z.string().min(1).default('./data/upbeat.db'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The one address `npm start` listens on (passed to `next start --hostname`); every interface without it. */
+  HOST: z.string().trim().optional(),
   UPBEAT_CONCURRENCY: z.coerce.number().int().min(1).max(10000).default(100),
   UPBEAT_MONITOR: onOff.default(true),
   /** How often the checker looks for site changes made by another process, ms. */
@@ -27,6 +30,21 @@ const envSchema = z.object({
   UPBEAT_PUBLIC_READ: onOff.default(false),
   /** Refuses private and loopback targets too (link-local and metadata addresses are always refused). */
   UPBEAT_BLOCK_PRIVATE: onOff.default(false),
+  /**
+   * Proxies whose forwarded headers are believed: off (default), a hop count, or proxy addresses/CIDRs
+   * (lib/http/client-address.ts).
+   */
+  UPBEAT_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseTrustProxy(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Where the web app is built (read by next.config.js too). */
   UPBEAT_DIST_DIR: z.string().min(1).default('.next'),
   /** How long each resolution of history is kept (see lib/retention.ts for the minimums and why). */
@@ -44,6 +62,7 @@ const envSchema = z.object({
 export interface Config {
   dbPath: string;
   port: number;
+  host: string | undefined;
   concurrency: number;
   monitorEnabled: boolean;
   syncMs: number;
@@ -54,6 +73,7 @@ export interface Config {
   apiToken: string | undefined;
   publicRead: boolean;
   blockPrivate: boolean;
+  trustProxy: TrustProxy;
   retention: Retention;
 }
 
@@ -69,6 +89,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     dbPath: e.UPBEAT_DB === ':memory:' ? e.UPBEAT_DB : path.resolve(e.UPBEAT_DB),
     port: e.PORT,
+    host: e.HOST || undefined,
     concurrency: e.UPBEAT_CONCURRENCY,
     monitorEnabled: e.UPBEAT_MONITOR,
     syncMs: e.UPBEAT_SYNC_MS,
@@ -77,6 +98,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     apiToken: e.UPBEAT_API_TOKEN,
     publicRead: e.UPBEAT_PUBLIC_READ,
     blockPrivate: e.UPBEAT_BLOCK_PRIVATE,
+    trustProxy: e.UPBEAT_TRUST_PROXY,
     retention: {
       rawDays: e.UPBEAT_RETAIN_RAW_DAYS,
       minuteHours: e.UPBEAT_RETAIN_MINUTE_HOURS,

@@ -6,7 +6,10 @@ import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';
 
-/** Changes the owner's password; every session, this one included, ends. */
+/**
+ * Changes the owner's password; every session, this one included, ends. `revokeTokens: true` revokes every API
+ * token made in Settings too, in the same transaction.
+ */
 export const POST = handle(async (req: Request) => {
   const who = principalOf(req);
   if (who?.kind !== 'session') throw new AppError('forbidden', 'Change the password from a logged-in browser');
