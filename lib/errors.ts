@@ -7,6 +7,7 @@ export type AppErrorCode =
   | 'invalid_json'
   | 'not_found'
   | 'conflict'
+  | 'limit'
   | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -19,6 +20,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   invalid_json: 400,
   not_found: 404,
   conflict: 409,
+  limit: 409,
   rate_limited: 429,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -31,12 +33,20 @@ export class AppError extends Error {
   readonly code: AppErrorCode;
   /** Per-field problems for `validation`: `{ url: "must start with http:// or https://" }`. */
   readonly fields: Record<string, string> | undefined;
+  /** For `rate_limited`: whole seconds until a retry can succeed, sent as `Retry-After`. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: AppErrorCode, message: string, fields?: Record<string, string>) {
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    fields?: Record<string, string>,
+    extra: { retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.fields = fields;
+    this.retryAfterSeconds = extra.retryAfterSeconds;
   }
 }
 

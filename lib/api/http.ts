@@ -17,7 +17,9 @@ export function errorResponse(err: unknown): Response {
       message: err.message,
     };
     if (err.fields) error.fields = err.fields;
-    return json({ error }, HTTP_STATUS[err.code]);
+    const res = json({ error }, HTTP_STATUS[err.code]);
+    if (err.retryAfterSeconds !== undefined) res.headers.set('retry-after', String(err.retryAfterSeconds));
+    return res;
   }
   console.error('[api] unexpected error', err);
   return json({ error: { code: 'internal', message: 'Internal error' } }, 500);
