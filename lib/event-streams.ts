@@ -131,7 +131,7 @@ export function openEventStream(options: EventStreamOptions): Response {
       start(controller) {
         let open = true;
         let verifiedAt = Date.now();
-        let lastSentAt = Date.now();
+        let lastBeatAt = Date.now();
         let checking: Promise<void> | null = null;
         const pending: string[] = [];
 
@@ -139,7 +139,6 @@ export function openEventStream(options: EventStreamOptions): Response {
           if (!open) return;
           try {
             controller.enqueue(encoder.encode(text));
-            lastSentAt = Date.now();
           } catch {
             close('client'); // the stream is gone (client left between ticks)
             return;
@@ -175,7 +174,9 @@ export function openEventStream(options: EventStreamOptions): Response {
         });
         const timer = setInterval(() => {
           void verify().then(() => {
-            if (Date.now() - lastSentAt >= timing.heartbeatMs) write(': heartbeat\n\n');
+            if (Date.now() - lastBeatAt < timing.heartbeatMs) return;
+            lastBeatAt = Date.now();
+            write(': heartbeat\n\n');
           });
         }, timing.recheckMs);
 

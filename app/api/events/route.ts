@@ -1,5 +1,5 @@
 import { errorResponse } from '@/lib/api/http';
-import { authorize } from '@/lib/auth/request';
+import { authorize, type Principal } from '@/lib/auth/request';
 import { getStreamRegistry, openEventStream } from '@/lib/event-streams';
 import { getChangeFeed } from '@/lib/events';
 import { clientKeyOf, limitAnonymous } from '@/lib/http/rate-limit';
@@ -13,9 +13,10 @@ export const dynamic = 'force-dynamic';
  */
 export async function GET(req: Request): Promise<Response> {
   // Not wrapped in handle(): the stream's lifetime is the request's, but its authority is checked the same way.
+  let opened: Principal['kind'];
   try {
-    const principal = await authorize(getStore(), req, 'read');
-    if (principal.kind === 'public') limitAnonymous(req);
+    opened = (await authorize(getStore(), req, 'read')).kind;
+    if (opened === 'public') limitAnonymous(req);
   } catch (err) {
     return errorResponse(err);
   }
@@ -24,9 +25,11 @@ export async function GET(req: Request): Promise<Response> {
     registry: getStreamRegistry(),
     clientKey: clientKeyOf(req),
     signal: req.signal,
+    // The same kind of authority as at opening: a stream opened with a session ends at logout even when
+    // public read would let an anonymous caller in (the browser then reconnects as that caller).
     isStillAuthorized: () =>
       authorize(getStore(), req, 'read').then(
-        () => true,
+        (now) => now.kind === opened,
         () => false,
       ),
   });
