@@ -45,6 +45,14 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** Requests a second each anonymous client may make to routes open without credentials, and its burst. */
+  UPBEAT_ANON_RATE: z.coerce.number().min(0.1).max(100000).default(10),
+  UPBEAT_ANON_BURST: z.coerce.number().int().min(1).max(1000000).default(60),
+  /** Event streams open at once, in all and per client; past either, the least recently active one closes. */
+  UPBEAT_MAX_STREAMS: z.coerce.number().int().min(1).max(100000).default(1000),
+  UPBEAT_MAX_STREAMS_PER_CLIENT: z.coerce.number().int().min(1).max(100000).default(20),
+  /** The most sites the database may hold; adding one more answers 409. */
+  UPBEAT_MAX_SITES: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   /** Where the web app is built (read by next.config.js too). */
   UPBEAT_DIST_DIR: z.string().min(1).default('.next'),
   /** How long each resolution of history is kept (see lib/retention.ts for the minimums and why). */
@@ -74,6 +82,10 @@ export interface Config {
   publicRead: boolean;
   blockPrivate: boolean;
   trustProxy: TrustProxy;
+  /** Per-client token bucket for anonymous requests (lib/http/rate-limit.ts). */
+  anonRate: { perSecond: number; burst: number };
+  maxStreams: { total: number; perClient: number };
+  maxSites: number;
   retention: Retention;
 }
 
@@ -99,6 +111,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicRead: e.UPBEAT_PUBLIC_READ,
     blockPrivate: e.UPBEAT_BLOCK_PRIVATE,
     trustProxy: e.UPBEAT_TRUST_PROXY,
+    anonRate: { perSecond: e.UPBEAT_ANON_RATE, burst: e.UPBEAT_ANON_BURST },
+    maxStreams: { total: e.UPBEAT_MAX_STREAMS, perClient: e.UPBEAT_MAX_STREAMS_PER_CLIENT },
+    maxSites: e.UPBEAT_MAX_SITES,
     retention: {
       rawDays: e.UPBEAT_RETAIN_RAW_DAYS,
       minuteHours: e.UPBEAT_RETAIN_MINUTE_HOURS,

@@ -7,6 +7,7 @@ export type AppErrorCode =
   | 'invalid_json'
   | 'not_found'
   | 'conflict'
+  | 'limit'
   | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -20,6 +21,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   invalid_json: 400,
   not_found: 404,
   conflict: 409,
+  limit: 409,
   rate_limited: 429,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -33,16 +35,20 @@ export class AppError extends Error {
   readonly code: AppErrorCode;
   /** Per-field problems for `validation`: `{ url: "must start with http:// or https://" }`. */
   readonly fields: Record<string, string> | undefined;
-
-  /** For `unavailable` (and anything else worth retrying): seconds a client should wait, sent as Retry-After. */
+  /** For `rate_limited` and `unavailable`: whole seconds until a retry can succeed, sent as `Retry-After`. */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: AppErrorCode, message: string, fields?: Record<string, string>, retryAfterSeconds?: number) {
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    fields?: Record<string, string>,
+    extra: { retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.fields = fields;
-    this.retryAfterSeconds = retryAfterSeconds;
+    this.retryAfterSeconds = extra.retryAfterSeconds;
   }
 }
 
@@ -79,5 +85,5 @@ export function storageUnavailable(err: unknown): AppError | null {
   const primary = /^SQLITE_[A-Z]+/.exec(code)?.[0] ?? code;
   const condition = STORAGE_CONDITIONS[primary];
   if (!condition) return null;
-  return new AppError('unavailable', condition.message, undefined, condition.retryAfterSeconds);
+  return new AppError('unavailable', condition.message, undefined, { retryAfterSeconds: condition.retryAfterSeconds });
 }

@@ -221,7 +221,7 @@ describe('authority for every change', () => {
       headers: app.authHeaders,
     });
     assert.equal(made.status, 201);
-    assert.deepEqual(made.body.headers, { Authorization: 'Bear••••' });
+    assert.deepEqual(made.body.headers, { Authorization: '••••••••' });
     // Nowhere a site is read back: the list, the site, the dashboard's overview, the pages themselves.
     const cookie = await loginCookie(app);
     for (const path of ['/api/sites', `/api/sites/${made.body.id}`, '/api/overview', `/sites/${made.body.id}`, '/']) {
