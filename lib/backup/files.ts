@@ -16,6 +16,16 @@ export function fsyncFile(file: string): void {
   }
 }
 
+/** fsyncFile on the thread pool: the calling event loop runs on while the disk catches up. */
+export async function fsyncFileAsync(file: string): Promise<void> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Flushes a folder's entries, so a rename survives a power cut. Not every platform can; it is then skipped. */
 export function fsyncDir(dir: string): void {
   let fd: number | undefined;
@@ -26,6 +36,19 @@ export function fsyncDir(dir: string): void {
     // Windows cannot open a folder for fsync; its renames are durable on their own terms.
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** fsyncDir on the thread pool. */
+export async function fsyncDirAsync(dir: string): Promise<void> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // as fsyncDir
+  } finally {
+    await handle?.close();
   }
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { backupDatabase, type BackupProgress } from '../../db/backup';
 import { BackupError } from './errors';
-import { fsyncDir, fsyncFile, partialName, removeWithSideFiles } from './files';
+import { fsyncDirAsync, fsyncFileAsync, partialName, removeWithSideFiles } from './files';
 import { noteBackup } from './last-backup';
 
 export interface MakeBackupOptions {
@@ -28,6 +28,14 @@ export interface BackupResult {
 }
 
 /**
+ * Pages copied between two flushes of the partial file to disk. SQLite syncs the copy once, when it completes;
+ * on a machine with plenty of memory the whole file may still be only in the page cache then, and that one
+ * sync would hold the event loop for as long as writing the file takes. Flushing as the copy goes, on the
+ * thread pool, leaves that last sync only the last few megabytes.
+ */
+const FLUSH_EVERY_PAGES = 8192;
+
+/**
  * Makes a consistent copy of the live database `dbFile` at `dest`: SQLite's online backup into a partial file
  * beside `dest`, flushed to disk and then renamed, so `dest` is either absent or a complete backup, never half
  * of one. Notes it for the storage page.
@@ -45,6 +53,8 @@ export async function makeBackup(dbFile: string, dest: string, options: MakeBack
   removeWithSideFiles(partial);
   const at = now();
   const started = performance.now();
+  let flushing: Promise<void> | null = null;
+  let flushedAt = 0;
   try {
     const { signal } = options;
     const outcome = await backupDatabase(dbFile, partial, {
@@ -52,16 +62,25 @@ export async function makeBackup(dbFile: string, dest: string, options: MakeBack
       onProgress: (p) => {
         // Throwing from the step callback is how a better-sqlite3 backup is stopped; it closes the copy.
         if (signal?.aborted) throw new BackupError('aborted', 'the backup was stopped before it finished');
+        const copied = p.totalPages - p.remainingPages;
+        if (flushing === null && copied - flushedAt >= FLUSH_EVERY_PAGES) {
+          flushedAt = copied;
+          flushing = fsyncFileAsync(partial)
+            .catch(() => undefined)
+            .finally(() => (flushing = null));
+        }
         options.onProgress?.(p);
       },
     });
-    fsyncFile(partial);
+    await flushing;
+    await fsyncFileAsync(partial);
     fs.renameSync(partial, target);
-    fsyncDir(path.dirname(target));
+    await fsyncDirAsync(path.dirname(target));
     const result: BackupResult = { file: target, bytes: fs.statSync(target).size, pages: outcome.pages, at, tookMs: performance.now() - started };
     noteBackup(dbFile, { at, file: target, bytes: result.bytes, tookMs: result.tookMs, scheduled: options.scheduled === true });
     return result;
   } catch (err) {
+    await flushing;
     removeWithSideFiles(partial);
     if (err instanceof BackupError) throw err;
     const e = err as Error & { code?: unknown };
