@@ -65,7 +65,20 @@ const envSchema = z.object({
     .default(DEFAULT_RETENTION.minuteHours),
   UPBEAT_RETAIN_HOUR_DAYS: z.coerce.number().int().min(MIN_RETENTION.hourDays).max(3650).default(DEFAULT_RETENTION.hourDays),
   UPBEAT_RETAIN_DAY_DAYS: z.coerce.number().int().min(MIN_RETENTION.dayDays).max(36500).default(DEFAULT_RETENTION.dayDays),
+  /** Scheduled backups go here; unset: no scheduled backups (`npm run backup` works either way). */
+  UPBEAT_BACKUP_DIR: z.string().min(1).optional(),
+  /** Hours between scheduled backups. */
+  UPBEAT_BACKUP_EVERY_HOURS: z.coerce.number().min(0.01).max(24 * 366).default(24),
+  /** Scheduled backups kept, newest first. */
+  UPBEAT_BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(7),
 });
+
+export interface BackupConfig {
+  /** Absolute; null: no scheduled backups. */
+  dir: string | null;
+  everyHours: number;
+  keep: number;
+}
 
 export interface Config {
   dbPath: string;
@@ -87,6 +100,7 @@ export interface Config {
   maxStreams: { total: number; perClient: number };
   maxSites: number;
   retention: Retention;
+  backup: BackupConfig;
 }
 
 export class ConfigError extends Error {}
@@ -119,6 +133,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       minuteHours: e.UPBEAT_RETAIN_MINUTE_HOURS,
       hourDays: e.UPBEAT_RETAIN_HOUR_DAYS,
       dayDays: e.UPBEAT_RETAIN_DAY_DAYS,
+    },
+    backup: {
+      dir: e.UPBEAT_BACKUP_DIR === undefined ? null : path.resolve(e.UPBEAT_BACKUP_DIR),
+      everyHours: e.UPBEAT_BACKUP_EVERY_HOURS,
+      keep: e.UPBEAT_BACKUP_KEEP,
     },
     ownsSignals: e.NEXT_MANUAL_SIG_HANDLE !== undefined && e.NEXT_MANUAL_SIG_HANDLE !== '',
   };

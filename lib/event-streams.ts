@@ -85,7 +85,7 @@ export function getStreamRegistry(): StreamRegistry {
 
 export const STREAM_TIMING = {
   /** A comment line every so often keeps proxies and idle timeouts from closing a quiet stream. */
-  heartbeatMs: 15_000,
+  keepAliveMs: 15_000,
   /** How often the credential is checked again while nothing is sent. */
   recheckMs: 2_000,
   /** An event is sent without a fresh check if the last one is younger than this. */
@@ -174,9 +174,9 @@ export function openEventStream(options: EventStreamOptions): Response {
         });
         const timer = setInterval(() => {
           void verify().then(() => {
-            if (Date.now() - lastBeatAt < timing.heartbeatMs) return;
+            if (Date.now() - lastBeatAt < timing.keepAliveMs) return;
             lastBeatAt = Date.now();
-            write(': heartbeat\n\n');
+            write(': keep-alive\n\n');
           });
         }, timing.recheckMs);
 

@@ -9,6 +9,7 @@ import { Scheduler, type SchedulerStats } from './scheduler';
 import { getConfig } from '../config';
 import type { Retention } from '../retention';
 import { startPruner } from './pruner';
+import { startConfiguredBackups } from '../backup/schedule';
 
 export interface MonitorOptions {
   store: Store;
@@ -97,6 +98,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
   // History past retention is deleted in small batches on its own timer (see pruner.ts).
   const retention = options.retention ?? getConfig().retention;
   const pruner = retention === false ? null : startPruner({ store, retention });
+  const backups = startConfiguredBackups(store.file); // UPBEAT_BACKUP_DIR unset: none
 
   let stopping: Promise<void> | null = null;
   return {
@@ -106,6 +108,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
       stopping ??= (async () => {
         clearInterval(syncTimer);
         await pruner?.stop();
+        await backups?.stop();
         await scheduler.stop();
         recorder.close();
         selfReport?.stop();

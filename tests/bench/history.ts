@@ -50,7 +50,7 @@ const DAY = 24 * HOUR;
 // ---------------------------------------------------------------------------------------------------------------
 // Flags
 
-interface Flags {
+export interface Flags {
   sites: number;
   days: number;
   rawDays: number;
@@ -65,7 +65,7 @@ interface Flags {
   isVacuum: boolean;
 }
 
-function parseFlags(argv: readonly string[]): Flags {
+export function parseFlags(argv: readonly string[]): Flags {
   const known = new Set([
     '--sites', '--days', '--raw-days', '--interval', '--prune-seconds', '--rate', '--queries', '--http', '--no-http',
     '--db', '--reuse', '--keep', '--vacuum',
@@ -115,7 +115,7 @@ const TABLE_SIZE = 1024;
  * Each site: a base latency (20-300 ms, as the engine benchmark's targets), log-normal spread around it, 1 % of
  * checks 5-20× slower; drawn from a precomputed table so a year of hours costs array lookups, not logarithms.
  */
-interface SiteModel {
+export interface SiteModel {
   id: number;
   totalsUs: Int32Array;
   buckets: Uint8Array;
@@ -168,7 +168,7 @@ function isDown(siteIndex: number, at: number): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Generation
 
-interface Generated {
+export interface Generated {
   sites: SiteModel[];
   /** End of the generated history (exclusive), epoch ms. */
   end: number;
@@ -328,7 +328,7 @@ function writeRaw(
   return { checks, seconds: busy / 1000 };
 }
 
-function generate(store: Store, flags: Flags, log: (line: string) => void): Generated {
+export function generate(store: Store, flags: Flags, log: (line: string) => void): Generated {
   const now = Date.now();
   const end = Math.floor(now / MINUTE) * MINUTE;
   const rawFrom = end - flags.rawDays * DAY;
@@ -729,7 +729,10 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// The data builder above is reused by other benchmarks (tests/bench/backup.ts); only run when started directly.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
