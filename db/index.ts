@@ -5,6 +5,9 @@ import { createAuthVerbs, type AuthVerbs } from './auth';
 import { createOverviewVerbs, type OverviewVerbs } from './overview';
 import { createHistoryVerbs, type HistoryVerbs } from './history';
 import { createHeartbeatVerbs, type HeartbeatVerbs } from './heartbeat';
+import { createChannelVerbs, type ChannelVerbs } from './channels';
+import { createDeliveryVerbs, type DeliveryVerbs } from './deliveries';
+import { createAlertWatchVerbs, type AlertWatchVerbs } from './alert-watch';
 import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerbs } from './rollups';
 
 export { DatabaseOpenError } from './connection';
@@ -13,10 +16,23 @@ export type { ListChecksOptions, RecordOutcome } from './checks';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
 export type { Heartbeat } from './heartbeat';
+export type { ChannelHealth, ChannelPatch, ChannelRecord, NewChannel } from './channels';
+export type {
+  AttemptOutcome,
+  AttemptRecord,
+  DeliveryAttempt,
+  DueOutboxRow,
+  NewOutboxRow,
+  OutboxRow,
+  OutboxStatus,
+  Settlement,
+} from './deliveries';
+export type { CertificateSeen, FailureCounts, ReminderDue, WatchedSite } from './alert-watch';
 export type { RollupDelta, RollupRow, StorageFigures, TableSize, HistoryTable } from './rollups';
 
 /** The one door to the data: a tuned connection and the verbs prepared against it. */
-export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, HeartbeatVerbs, RollupVerbs {
+export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, HeartbeatVerbs, RollupVerbs,
+    ChannelVerbs, DeliveryVerbs, AlertWatchVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -38,6 +54,9 @@ export function openStore(file: string): Store {
     ...createHistoryVerbs(db),
     ...createHeartbeatVerbs(db),
     ...createRollupVerbs(db, rollups),
+    ...createChannelVerbs(db),
+    ...createDeliveryVerbs(db),
+    ...createAlertWatchVerbs(db),
     close: () => {
       if (db.open) db.close();
     },
