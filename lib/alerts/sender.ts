@@ -50,6 +50,8 @@ export interface SenderStats {
   failed: number;
   inFlight: number;
   held: number;
+  /** Times the sender has looked at the outbox. */
+  looks: number;
 }
 
 export interface Sender {
@@ -86,7 +88,7 @@ export function startSender(options: SenderOptions): Sender {
 
   const slots = new Map<number, ChannelSlot>();
   const inFlight = new Map<number, Promise<void>>();
-  const stats = { delivered: 0, retried: 0, failed: 0, held: 0 };
+  const stats = { delivered: 0, retried: 0, failed: 0, held: 0, looks: 0 };
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let nextReminders = 0;
@@ -120,6 +122,7 @@ export function startSender(options: SenderOptions): Sender {
     timer = null;
     if (stopped) return;
     const at = now();
+    stats.looks += 1;
     try {
       runJobs(at);
       const held = storm.evaluate(at, new Set(inFlight.keys()));
