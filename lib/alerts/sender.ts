@@ -173,7 +173,10 @@ export function startSender(options: SenderOptions): Sender {
         return;
       }
       const settlement = settleFailure(row, outcome, at, retry);
-      if (outcome.retryAfterMs !== undefined) slot.pausedUntil = Math.max(slot.pausedUntil, at + outcome.retryAfterMs);
+      if (outcome.retryAfterMs !== undefined) {
+        const wait = Math.min(outcome.retryAfterMs, retry.maxRetryAfterMs);
+        slot.pausedUntil = Math.max(slot.pausedUntil, at + wait);
+      }
       const kind = settlement.status === 'failed' ? 'failed' : 'retry';
       store.recordAttempt({ ...base, outcome: kind, error: outcome.error }, settlement);
       if (kind === 'failed') {
