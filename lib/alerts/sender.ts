@@ -125,6 +125,13 @@ export function startSender(options: SenderOptions): Sender {
     stats.looks += 1;
     try {
       runJobs(at);
+      // Most looks find nothing due: one indexed read, and back to the checker.
+      const nextDue = store.nextOutboxDueAt();
+      if (nextDue === null || nextDue > at) {
+        stats.held = 0;
+        schedule(pollMs);
+        return;
+      }
       const held = storm.evaluate(at, new Set(inFlight.keys()));
       stats.held = held.size;
       for (const row of store.dueOutboxPerChannel(at, ROWS_PER_CHANNEL)) {
