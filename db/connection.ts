@@ -65,6 +65,11 @@ function listMigrations(dir: string): Migration[] {
     .sort((a, b) => a.version - b.version);
 }
 
+/** The newest schema version this build knows: the number of its last migration. */
+export function knownSchemaVersion(): number {
+  return listMigrations(migrationsDir()).at(-1)?.version ?? 0;
+}
+
 /** Applies every migration newer than `PRAGMA user_version`, each in its own immediate transaction. */
 export function migrate(db: Db): number {
   const migrations = listMigrations(migrationsDir());

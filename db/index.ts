@@ -4,18 +4,20 @@ import { createSiteVerbs, type SiteVerbs } from './sites';
 import { createAuthVerbs, type AuthVerbs } from './auth';
 import { createOverviewVerbs, type OverviewVerbs } from './overview';
 import { createHistoryVerbs, type HistoryVerbs } from './history';
-import { createHeartbeatVerbs, type HeartbeatVerbs } from './heartbeat';
+import { createSelfReportVerbs, type SelfReportVerbs } from './self-report';
 import { createChannelVerbs, type ChannelVerbs } from './channels';
 import { createDeliveryVerbs, type DeliveryVerbs } from './deliveries';
 import { createAlertWatchVerbs, type AlertWatchVerbs } from './alert-watch';
 import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerbs } from './rollups';
+import { createStatusStore } from './site-status';
+import type { DecideState } from '../lib/domain';
 
 export { DatabaseOpenError } from './connection';
-export type { NewSite, SitePatch } from './sites';
+export type { SitePatch } from './sites';
 export type { ListChecksOptions, RecordOutcome } from './checks';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
-export type { Heartbeat } from './heartbeat';
+export type { SelfReport } from './self-report';
 export type { ChannelHealth, ChannelPatch, ChannelRecord, NewChannel } from './channels';
 export type {
   AttemptOutcome,
@@ -31,7 +33,7 @@ export type { CertificateSeen, FailureCounts, ReminderDue, WatchedSite } from '.
 export type { RollupDelta, RollupRow, StorageFigures, TableSize, HistoryTable } from './rollups';
 
 /** The one door to the data: a tuned connection and the verbs prepared against it. */
-export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, HeartbeatVerbs, RollupVerbs,
+export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, SelfReportVerbs, RollupVerbs,
     ChannelVerbs, DeliveryVerbs, AlertWatchVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
@@ -39,20 +41,30 @@ export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, 
   close(): void;
 }
 
-export function openStore(file: string): Store {
+export interface StorePolicy {
+  /**
+   * The site state machine (lib/monitor/state.ts `nextSiteState`). Every write that can move a site's state (a
+   * recorded check, a create, an edit, a pause) runs it in its own transaction and stores what it returns, so
+   * `db/` decides nothing and every process that opens the file decides alike.
+   */
+  decideState: DecideState;
+}
+
+export function openStore(file: string, policy: StorePolicy): Store {
   const db = openDatabase(file);
   // Raw checks and their rollups are written through one writer, so they can never disagree.
   const rollups = createRollupWriter(db);
   backfillRollups(db, rollups);
+  const statuses = createStatusStore(db);
   return {
     file,
     db,
-    ...createSiteVerbs(db),
-    ...createCheckVerbs(db, rollups),
+    ...createSiteVerbs(db, statuses, policy.decideState),
+    ...createCheckVerbs(db, rollups, statuses, policy.decideState),
     ...createAuthVerbs(db),
     ...createOverviewVerbs(db),
     ...createHistoryVerbs(db),
-    ...createHeartbeatVerbs(db),
+    ...createSelfReportVerbs(db),
     ...createRollupVerbs(db, rollups),
     ...createChannelVerbs(db),
     ...createDeliveryVerbs(db),

@@ -1,4 +1,4 @@
-import type { CheckRecord, LastCheck, SiteWithLastCheck } from '../domain';
+import { SITE_SETTING_KEYS, type CheckRecord, type LastCheck, type SiteSettings, type SiteWithLastCheck } from '../domain';
 
 /** Wire shapes of the REST API: ISO 8601 times, milliseconds rounded to 0.1. Pages and the CLI read these. */
 
@@ -16,25 +16,27 @@ export function presentLastCheck(c: LastCheck | null) {
   };
 }
 
-/** Header values may be credentials: only their first characters are ever sent back. */
+/** What every header value reads as: it is set, and nothing more. */
+export const MASKED_VALUE = '••••••••';
+
+/**
+ * Header values may be credentials: none of a value is ever sent back, not its first characters nor its length
+ * (a prefix such as `Bearer upb_` narrows a guess, a length tells a short password).
+ */
 export function maskHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([k, v]) => [k, v.length <= 8 ? '••••' : `${v.slice(0, 4)}••••`]),
-  );
+  return Object.fromEntries(Object.keys(headers).map((k) => [k, MASKED_VALUE]));
+}
+
+/** Every setting, by the one list of them, so a new setting reaches the API without a change here. */
+function presentSettings(s: SiteSettings): SiteSettings {
+  const settings = Object.fromEntries(SITE_SETTING_KEYS.map((key) => [key, s[key]])) as unknown as SiteSettings;
+  return { ...settings, headers: maskHeaders(s.headers) };
 }
 
 export function presentSite(s: SiteWithLastCheck) {
   return {
     id: s.id,
-    name: s.name,
-    url: s.url,
-    method: s.method,
-    intervalSeconds: s.intervalSeconds,
-    timeoutMs: s.timeoutMs,
-    expectedStatus: s.expectedStatus,
-    followRedirects: s.followRedirects,
-    headers: maskHeaders(s.headers ?? {}),
-    paused: s.paused,
+    ...presentSettings(s),
     state: s.state,
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),

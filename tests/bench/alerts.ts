@@ -26,8 +26,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { openStore, type NewSite, type Store } from '../../db';
+import { openStore, type Store } from '../../db';
+import { nextSiteState } from '../../lib/monitor/state';
 import type { DownEvent, UpEvent } from '../../lib/alerts/event';
+import type { SiteSettings } from '../../lib/domain';
 import {
   describeMachine,
   killChild,
@@ -178,7 +180,7 @@ async function runScenario(s: Scenario, rnd: () => number): Promise<Outcome> {
   const receiver = new Receiver();
   await target.start();
   await receiver.start();
-  const store = openStore(db.file);
+  const store = openStore(db.file, { decideState: nextSiteState });
   const channelId = store.createChannel({
     name: 'bench',
     type: 'webhook',
@@ -189,7 +191,7 @@ async function runScenario(s: Scenario, rnd: () => number): Promise<Outcome> {
   const siteIds = store.db.transaction(() => {
     const ids: number[] = [];
     for (let n = 0; n < flags.sites; n++) {
-      const site: NewSite = {
+      const site: SiteSettings = {
         name: `site ${n}`,
         url: `http://127.0.0.1:${target.port}/a/${n}`,
         method: 'GET',
@@ -197,6 +199,7 @@ async function runScenario(s: Scenario, rnd: () => number): Promise<Outcome> {
         timeoutMs: 5_000,
         expectedStatus: '200-399',
         followRedirects: false,
+        headers: {},
         paused: false,
       };
       const id = store.createSite(site).id;

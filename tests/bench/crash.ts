@@ -39,6 +39,7 @@ import {
 } from './reliability/common';
 import { perSecond } from './reliability/analysis';
 import { num, type Row } from './lib/table';
+import { nextSiteState } from '../../lib/monitor/state';
 
 const flags = parseFlags(process.argv.slice(2), {
   sites: { default: 1000, min: 1, max: 100_000 },
@@ -147,7 +148,7 @@ interface Offline {
 
 function inspectAfterCrash(file: string, created: readonly number[], begun: number): Offline {
   // Opening replays the write-ahead log, as the next start would.
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   try {
     const db = store.db;
     const integrity = (db.pragma('integrity_check') as Array<{ integrity_check: string }>)
@@ -231,10 +232,10 @@ interface Resume {
 }
 
 function checkerStartedAt(file: string): number {
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   try {
-    const hb = store.readHeartbeat();
-    if (!hb || hb.stoppedAt !== null) throw new Error('no running checker heartbeat after the restart');
+    const hb = store.readSelfReport();
+    if (!hb || hb.stoppedAt !== null) throw new Error('no running checker self-report after the restart');
     return hb.startedAt;
   } finally {
     store.close();
@@ -242,7 +243,7 @@ function checkerStartedAt(file: string): number {
 }
 
 function inspectResume(file: string, siteIds: readonly number[], t0: number): Resume {
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   try {
     const windowMs = (flags.interval + flags.slack) * 1000;
     const rows = store.db
@@ -274,7 +275,7 @@ function inspectResume(file: string, siteIds: readonly number[], t0: number): Re
 }
 
 function listSiteIds(file: string): number[] {
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   try {
     return store.db.prepare<[], { id: number }>('SELECT id FROM sites WHERE paused = 0').all().map((r) => r.id);
   } finally {
@@ -420,7 +421,7 @@ async function main(): Promise<void> {
       `100-599 or null, lag ≥ 0, time within the run; no orphan check, dangling last_check_id or foreign-key ` +
       `violation; per-minute rollups (where the table exists) count exactly the raw rows of each minute.`,
     `Resume: every non-paused site present at the kill has a check within ${flags.interval} + ${flags.slack} s of the ` +
-      `checker's start (its heartbeat's startedAt); busiest second in the first interval ≤ 1.5 × steady (sites / ` +
+      `checker's start (its self-report's startedAt); busiest second in the first interval ≤ 1.5 × steady (sites / ` +
       `interval).`,
     `Seed ${flags.seed}; ${last ? `${num(last.offline.sites)} sites and ${num(last.offline.checks)} checks at the last kill` : ''}.`,
     `noise: ${busy()}.`,

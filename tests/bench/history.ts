@@ -27,7 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, type RollupDelta, type Store } from '../../db';
 import { emptyRollup } from '../../db/rollups';
-import { presentOverview } from '../../app/_components/present-overview';
+import { presentOverview } from '../../app/_server/present-overview';
 import { readStorageReport } from '../../app/settings/storage/report';
 import type { NewCheck } from '../../lib/domain';
 import { RELATIVE_ERROR, bucketOf, encodeCounts, newCounts } from '../../lib/histogram';
@@ -39,6 +39,7 @@ import { delayOf } from './lib/delays';
 import { startProcess, stopProcess, type Started } from './lib/proc';
 import { summarize, type Summary } from './lib/stats';
 import { formatMarkdown, formatText, ms, num, type Row } from './lib/table';
+import { nextSiteState } from '../../lib/monitor/state';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUTPUT = path.join(ROOT, 'tests', 'output');
@@ -49,7 +50,7 @@ const DAY = 24 * HOUR;
 // ---------------------------------------------------------------------------------------------------------------
 // Flags
 
-interface Flags {
+export interface Flags {
   sites: number;
   days: number;
   rawDays: number;
@@ -64,7 +65,7 @@ interface Flags {
   isVacuum: boolean;
 }
 
-function parseFlags(argv: readonly string[]): Flags {
+export function parseFlags(argv: readonly string[]): Flags {
   const known = new Set([
     '--sites', '--days', '--raw-days', '--interval', '--prune-seconds', '--rate', '--queries', '--http', '--no-http',
     '--db', '--reuse', '--keep', '--vacuum',
@@ -114,13 +115,14 @@ const TABLE_SIZE = 1024;
  * Each site: a base latency (20-300 ms, as the engine benchmark's targets), log-normal spread around it, 1 % of
  * checks 5-20× slower; drawn from a precomputed table so a year of hours costs array lookups, not logarithms.
  */
-interface SiteModel {
+export interface SiteModel {
   id: number;
   totalsUs: Int32Array;
   buckets: Uint8Array;
   https: boolean;
   tlsExpiresAt: number;
-  phase: number;
+  /** Where in each interval the site's checks fall, ms (the scheduler's offset, simplified). */
+  offset: number;
 }
 
 function siteModel(id: number, index: number, now: number): SiteModel {
@@ -138,7 +140,7 @@ function siteModel(id: number, index: number, now: number): SiteModel {
     buckets: Uint8Array.from(totals, (us) => bucketOf(us)),
     https: index % 2 === 0,
     tlsExpiresAt: now + (30 + (index % 60)) * DAY,
-    phase: (index * 7919) % MINUTE,
+    offset: (index * 7919) % MINUTE,
   };
 }
 
@@ -166,7 +168,7 @@ function isDown(siteIndex: number, at: number): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Generation
 
-interface Generated {
+export interface Generated {
   sites: SiteModel[];
   /** End of the generated history (exclusive), epoch ms. */
   end: number;
@@ -190,6 +192,7 @@ function createSites(store: Store, n: number, days: number, now: number): SiteMo
           timeoutMs: 10_000,
           expectedStatus: '200-399',
           followRedirects: true,
+          headers: {},
           paused: false,
         },
         now - days * DAY,
@@ -224,7 +227,7 @@ function writeRollups(store: Store, sites: readonly SiteModel[], from: number, t
       const hour = emptyDelta(site.id, 'hour', t);
       hourCounts.fill(0);
       for (let k = 0; k < perHour; k++) {
-        const at = t + k * intervalS * 1000 + (site.phase % (intervalS * 1000));
+        const at = t + k * intervalS * 1000 + (site.offset % (intervalS * 1000));
         hour.checks++;
         if (isDown(index, at)) continue;
         const i = Math.floor(rnd() * TABLE_SIZE);
@@ -313,7 +316,7 @@ function writeRaw(
     sites.forEach((site, index) => {
       const batch: NewCheck[] = [];
       for (let t = Math.floor(chunk / step) * step; t < chunkEnd; t += step) {
-        const at = t + (site.phase % step);
+        const at = t + (site.offset % step);
         if (at >= chunk && at < chunkEnd) batch.push(checkOf(site, index, at, rnd));
       }
       const t0 = performance.now();
@@ -325,7 +328,7 @@ function writeRaw(
   return { checks, seconds: busy / 1000 };
 }
 
-function generate(store: Store, flags: Flags, log: (line: string) => void): Generated {
+export function generate(store: Store, flags: Flags, log: (line: string) => void): Generated {
   const now = Date.now();
   const end = Math.floor(now / MINUTE) * MINUTE;
   const rawFrom = end - flags.rawDays * DAY;
@@ -520,7 +523,7 @@ async function main() {
   if (!reuse) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   fs.mkdirSync(dir, { recursive: true });
   const started = performance.now();
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   const rows: Row[] = [];
   const notes: string[] = [];
   let app: Started | null = null;
@@ -726,7 +729,10 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// The data builder above is reused by other benchmarks (tests/bench/backup.ts); only run when started directly.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -8,6 +8,7 @@ import type { NewCheck } from '../../lib/domain';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { startTarget } from '../fixtures/controllable-target';
+import { nextSiteState } from '../../lib/monitor/state';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const outputDir = path.join(root, 'tests', 'output');
@@ -191,9 +192,9 @@ function seededCheck(siteId: number, checkedAt: number, ok: boolean, totalMs: nu
 
 /** A believable hour for the screenshots: a few healthy sites, one down, one paused, one not yet checked. */
 function seedShowcase(dbPath: string) {
-  const store = openStore(dbPath);
+  const store = openStore(dbPath, { decideState: nextSiteState });
   const now = Date.now();
-  const base = { method: 'GET' as const, timeoutMs: 5000, expectedStatus: '200-399', followRedirects: true };
+  const base = { method: 'GET' as const, timeoutMs: 5000, expectedStatus: '200-399', followRedirects: true, headers: {} };
   const sites: { name: string; url: string; latency: number; fail: (k: number) => boolean; paused?: boolean }[] = [
     { name: 'Marketing site', url: 'https://www.example.com/', latency: 180, fail: () => false },
     { name: 'API', url: 'https://api.example.com/health', latency: 95, fail: () => false },
@@ -300,7 +301,7 @@ test('search filters by name or URL; the theme toggle persists; everything is re
 
 test('the overview API and page at 1,000 sites with an hour of 60 s checks', async (t) => {
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
-  const store = openStore(app.dbPath);
+  const store = openStore(app.dbPath, { decideState: nextSiteState });
   const now = Date.now();
   const batch: NewCheck[] = [];
   store.db.transaction(() => {
@@ -313,6 +314,7 @@ test('the overview API and page at 1,000 sites with an hour of 60 s checks', asy
         timeoutMs: 5000,
         expectedStatus: '200-399',
         followRedirects: true,
+        headers: {},
         paused: false,
       });
       for (let k = 0; k < 60; k++) batch.push(seededCheck(site.id, now - (60 - k) * MIN + (i % 60) * 1000, i % 97 !== 0 || k < 50, 20 + ((i * k) % 80)));
@@ -321,26 +323,11 @@ test('the overview API and page at 1,000 sites with an hour of 60 s checks', asy
   store.recordChecks(batch);
   store.close();
 
-  const times: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < 12; i++) {
-    const t0 = performance.now();
-    const res = await fetch(`${app.baseUrl}/api/overview`, { headers: { 'accept-encoding': 'identity', ...app.authHeaders } });
-    const body = await res.text();
-    times.push(performance.now() - t0);
-    bytes = body.length;
-    assert.equal((JSON.parse(body) as { sites: unknown[] }).sites.length, 1000);
-  }
-  const sorted = times.slice(2).sort((a, b) => a - b); // the first two warm up the route
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  t.diagnostic(
-    `GET /api/overview, 1,000 sites x 60 checks: median ${median.toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms, ` +
-      `${(bytes / 1024).toFixed(0)} KiB`,
-  );
-  const part = performance.now();
-  await fetch(`${app.baseUrl}/api/overview?ids=1,2,3,4,5`, { headers: app.authHeaders }).then((r) => r.json());
-  t.diagnostic(`GET /api/overview?ids=<5 sites>: ${(performance.now() - part).toFixed(1)} ms`);
-  assert.ok(median < 1500, `the overview API took ${median} ms`);
+  // How fast the API answers at this size is `npm run bench:history`'s to measure (GET /api/overview over HTTP).
+  const res = await fetch(`${app.baseUrl}/api/overview`, { headers: app.authHeaders });
+  assert.equal(((await res.json()) as { sites: unknown[] }).sites.length, 1000);
+  const part = await fetch(`${app.baseUrl}/api/overview?ids=1,2,3,4,5`, { headers: app.authHeaders });
+  assert.equal(((await part.json()) as { sites: unknown[] }).sites.length, 5);
 
   const browser = await launchBrowser(t);
   const { page, errors } = await openPage(browser, {}, app);

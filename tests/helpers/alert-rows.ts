@@ -21,6 +21,7 @@ export function addSites(store: Store, count: number, options: { ok: boolean; ki
       timeoutMs: 5000,
       expectedStatus: '200-399',
       followRedirects: true,
+      headers: {},
       paused: false,
     });
     ids.push(site.id);

@@ -1,4 +1,4 @@
-import { handle, json, readJson } from '@/lib/api/http';
+import { handle, json, readJson } from '@/app/_server/http';
 import { presentChannel } from '@/lib/api/present-channel';
 import { createChannel } from '@/lib/channels';
 import { getStore } from '@/lib/store';

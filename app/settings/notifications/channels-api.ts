@@ -15,12 +15,12 @@ async function send<T>(method: string, url: string, body?: unknown): Promise<Api
       cache: 'no-store',
     });
   } catch {
-    return { ok: false, status: 0, message: 'Could not reach Upbeat. Check the connection and try again.', fields: {} };
+    return { ok: false, status: 0, code: 'network', message: 'Could not reach Upbeat. Check the connection and try again.', fields: {} };
   }
   const payload: unknown = res.status === 204 ? null : await res.json().catch(() => null);
   if (res.ok) return { ok: true, value: payload as T };
-  const error = (payload as { error?: { message?: string; fields?: Record<string, string> } } | null)?.error;
-  return { ok: false, status: res.status, message: error?.message ?? `Upbeat answered ${res.status}.`, fields: error?.fields ?? {} };
+  const error = (payload as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | null)?.error;
+  return { ok: false, status: res.status, code: error?.code ?? 'http', message: error?.message ?? `Upbeat answered ${res.status}.`, fields: error?.fields ?? {} };
 }
 
 export interface TestResult {

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { presentChannel } from '@/lib/api/present-channel';
-import { requireViewer } from '@/lib/auth/page';
+import { requireViewer } from '@/app/_server/auth-page';
 import { getStore } from '@/lib/store';
 import { Notifications } from './notifications';
 import styles from './notifications.module.css';

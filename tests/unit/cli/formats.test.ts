@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CSV_COLUMNS,
-  csvField,
   formatCsv,
   formatJson,
   formatProgress,
@@ -10,11 +9,11 @@ import {
   formatTableHeader,
   formatTableRow,
   urlColumnWidth,
-  type CheckRow,
+  type UrlResult,
   type RunSummary,
 } from '../../../lib/cli/formats';
 
-const up: CheckRow = {
+const up: UrlResult = {
   url: 'http://127.0.0.1:8080/ok',
   ok: true,
   statusCode: 200,
@@ -23,11 +22,12 @@ const up: CheckRow = {
   redirects: 0,
   finalUrl: 'http://127.0.0.1:8080/ok',
   remoteAddress: '127.0.0.1',
-  tls: null,
+  tlsExpiresAt: null,
+  tlsIssuer: null,
   checkedAt: Date.UTC(2025, 0, 2, 3, 4, 5, 6),
 };
 
-const down: CheckRow = {
+const down: UrlResult = {
   ...up,
   url: 'https://example.com/a,b',
   ok: false,
@@ -35,7 +35,8 @@ const down: CheckRow = {
   timings: { dnsMs: 1, connectMs: 2, tlsMs: 3, ttfbMs: 0, transferMs: 0, totalMs: 6 },
   error: { kind: 'tls', message: 'certificate "example" expired,\nrenew it' },
   finalUrl: 'https://example.com/a,b',
-  tls: { validTo: Date.UTC(2024, 5, 1), issuer: 'CN=Test CA, O=Upbeat' },
+  tlsExpiresAt: Date.UTC(2024, 5, 1),
+  tlsIssuer: 'CN=Test CA, O=Upbeat',
 };
 
 const summary: RunSummary = {
@@ -49,16 +50,6 @@ const summary: RunSummary = {
   timeoutMs: 10000,
   duplicates: 0,
 };
-
-test('quotes a CSV field only when it holds a comma, a quote, CR or LF, doubling quotes', () => {
-  assert.equal(csvField('plain'), 'plain');
-  assert.equal(csvField(12.5), '12.5');
-  assert.equal(csvField(null), '');
-  assert.equal(csvField('a,b'), '"a,b"');
-  assert.equal(csvField('say "hi"'), '"say ""hi"""');
-  assert.equal(csvField('two\nlines'), '"two\nlines"');
-  assert.equal(csvField('cr\r'), '"cr\r"');
-});
 
 test('writes CSV as RFC 4180: a header, CRLF line ends, rows in the order given', () => {
   const csv = formatCsv([down, up]);
@@ -95,7 +86,7 @@ test('writes JSON as results plus summary, durations to a tenth, times as epoch 
   });
   assert.equal(report.results[1]?.state, 'down');
   assert.deepEqual(report.results[1]?.error, down.error);
-  assert.deepEqual(report.results[1]?.tls, down.tls);
+  assert.deepEqual(report.results[1]?.tls, { validTo: Date.UTC(2024, 5, 1), issuer: 'CN=Test CA, O=Upbeat' });
   assert.deepEqual(report.summary, { ...summary, checksPerSecond: 4 });
 });
 

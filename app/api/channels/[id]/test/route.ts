@@ -1,4 +1,4 @@
-import { handle, json } from '@/lib/api/http';
+import { handle, json } from '@/app/_server/http';
 import { parseChannelId, testChannel } from '@/lib/channels';
 import { getStore } from '@/lib/store';
 
