@@ -94,7 +94,7 @@ export function createAlertWatchVerbs(db: Db): AlertWatchVerbs {
   const hasReminders = db
     .prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('sites')`)
     .all()
-    .some((c) => c.name === 'remind_every_minutes');
+    .some((c) => c.name === 'remind_every_min');
   const reminders = hasReminders
     ? db.prepare<
         [number],
@@ -108,11 +108,11 @@ export function createAlertWatchVerbs(db: Db): AlertWatchVerbs {
           cause_status: number | null;
         }
       >(
-        `SELECT i.id AS incident_id, i.started_at, i.confirmed_at, s.remind_every_minutes AS remind,
+        `SELECT i.id AS incident_id, i.started_at, i.confirmed_at, s.remind_every_min AS remind,
            i.cause_kind, i.cause_message, i.cause_status, ${SITE_COLS}
          FROM incidents i JOIN sites s ON s.id = i.site_id LEFT JOIN checks c ON c.id = s.last_check_id
-         WHERE i.resolved_at IS NULL AND i.kind = 'down' AND s.paused = 0 AND s.remind_every_minutes > 0
-           AND coalesce(i.reminded_at, i.confirmed_at) + s.remind_every_minutes * 60000 <= ?`,
+         WHERE i.resolved_at IS NULL AND i.kind = 'down' AND s.paused = 0 AND s.remind_every_min > 0
+           AND coalesce(i.reminded_at, i.confirmed_at) + s.remind_every_min * 60000 <= ?`,
       )
     : null;
   const reminded = db.prepare<[number, number]>(`UPDATE incidents SET reminded_at = ? WHERE id = ?`);

@@ -61,7 +61,8 @@ const flags = parseFlags(
 );
 
 const SECRET = 'bench-alerts-signing-secret';
-const ENGINE_WRITES_TRANSITIONS = fs.existsSync(path.join(ROOT, 'db', 'migrations', '0009_site_alert_settings.sql'));
+/** Site transitions write incidents and their outbox rows once db/incidents.ts is there. */
+const ENGINE_WRITES_TRANSITIONS = fs.existsSync(path.join(ROOT, 'db', 'incidents.ts'));
 
 function random(seed: number): () => number {
   let a = seed >>> 0;

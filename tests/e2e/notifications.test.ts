@@ -11,10 +11,8 @@ import { startReceiver } from '../helpers/webhook-receiver';
 /** /api/channels and Settings → Notifications against `next start`, with a webhook receiver on 127.0.0.1. */
 
 const OUTPUT = path.resolve(import.meta.dirname, '..', 'output');
-/** Site transitions write outbox rows once the site alert settings (confirmation, channels) are in the schema. */
-const TRANSITIONS_WRITE_OUTBOX = fs.existsSync(
-  path.resolve(import.meta.dirname, '..', '..', 'db', 'migrations', '0009_site_alert_settings.sql'),
-);
+/** Site transitions write incidents and their outbox rows once db/incidents.ts is there. */
+const TRANSITIONS_WRITE_OUTBOX = fs.existsSync(path.resolve(import.meta.dirname, '..', '..', 'db', 'incidents.ts'));
 
 /** A parsed JSON answer, read loosely: the assertions check its shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -18,8 +18,8 @@ function storeWithReminders(t: TestContext): Store {
   const file = path.join(tempDir(t), 'upbeat.db');
   const first = openStore(file, { decideState: nextSiteState });
   const columns = first.db.prepare(`SELECT name FROM pragma_table_info('sites')`).all() as Array<{ name: string }>;
-  if (!columns.some((c) => c.name === 'remind_every_minutes')) {
-    first.db.exec(`ALTER TABLE sites ADD COLUMN remind_every_minutes INTEGER`);
+  if (!columns.some((c) => c.name === 'remind_every_min')) {
+    first.db.exec(`ALTER TABLE sites ADD COLUMN remind_every_min INTEGER`);
   }
   first.close();
   const store = openStore(file, { decideState: nextSiteState });
@@ -46,7 +46,7 @@ test('a reminder is queued once per period while the incident stays open, keyed 
   const channelId = addWebhookChannel(store, 'http://127.0.0.1:9/hook');
   const [siteId] = addSites(store, 1, { ok: false });
   link(store, siteId!, channelId);
-  store.db.prepare(`UPDATE sites SET remind_every_minutes = 30 WHERE id = ?`).run(siteId);
+  store.db.prepare(`UPDATE sites SET remind_every_min = 30 WHERE id = ?`).run(siteId);
   const incident = openIncident(store, siteId!, T0);
 
   assert.equal(queueReminders(store, T0 + 29 * MINUTE, undefined), 0, 'not before one period');
