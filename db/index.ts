@@ -5,6 +5,9 @@ import { createAuthVerbs, type AuthVerbs } from './auth';
 import { createOverviewVerbs, type OverviewVerbs } from './overview';
 import { createHistoryVerbs, type HistoryVerbs } from './history';
 import { createSelfReportVerbs, type SelfReportVerbs } from './self-report';
+import { createChannelVerbs, type ChannelVerbs } from './channels';
+import { createDeliveryVerbs, type DeliveryVerbs } from './deliveries';
+import { createAlertWatchVerbs, type AlertWatchVerbs } from './alert-watch';
 import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerbs } from './rollups';
 import { createStatusStore } from './site-status';
 import type { DecideState } from '../lib/domain';
@@ -15,10 +18,23 @@ export type { ListChecksOptions, RecordOutcome } from './checks';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
 export type { SelfReport } from './self-report';
+export type { ChannelHealth, ChannelPatch, ChannelRecord, NewChannel } from './channels';
+export type {
+  AttemptOutcome,
+  AttemptRecord,
+  DeliveryAttempt,
+  DueOutboxRow,
+  NewOutboxRow,
+  OutboxRow,
+  OutboxStatus,
+  Settlement,
+} from './deliveries';
+export type { CertificateSeen, FailureCounts, ReminderDue, WatchedSite } from './alert-watch';
 export type { RollupDelta, RollupRow, StorageFigures, TableSize, HistoryTable } from './rollups';
 
 /** The one door to the data: a tuned connection and the verbs prepared against it. */
-export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, SelfReportVerbs, RollupVerbs {
+export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, SelfReportVerbs, RollupVerbs,
+    ChannelVerbs, DeliveryVerbs, AlertWatchVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -50,6 +66,9 @@ export function openStore(file: string, policy: StorePolicy): Store {
     ...createHistoryVerbs(db),
     ...createSelfReportVerbs(db),
     ...createRollupVerbs(db, rollups),
+    ...createChannelVerbs(db),
+    ...createDeliveryVerbs(db),
+    ...createAlertWatchVerbs(db),
     close: () => {
       if (db.open) db.close();
     },
