@@ -7,6 +7,7 @@ import { createHistoryVerbs, type HistoryVerbs } from './history';
 import { createSelfReportVerbs, type SelfReportVerbs } from './self-report';
 import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerbs } from './rollups';
 import { createStatusStore } from './site-status';
+import { prepareSecrets, type SecretSealer } from './secrets';
 import type { DecideState } from '../lib/domain';
 
 export { DatabaseOpenError } from './connection';
@@ -15,6 +16,7 @@ export type { ListChecksOptions, RecordOutcome } from './checks';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
 export type { SelfReport } from './self-report';
+export { resealSecrets, type ResealOutcome, type SecretSealer } from './secrets';
 export type { RollupDelta, RollupRow, StorageFigures, TableSize, HistoryTable } from './rollups';
 
 /** The one door to the data: a tuned connection and the verbs prepared against it. */
@@ -32,6 +34,11 @@ export interface StorePolicy {
    * `db/` decides nothing and every process that opens the file decides alike.
    */
   decideState: DecideState;
+  /**
+   * The box that seals secrets at rest (lib/secrets/box.ts). At open, values still in clear are sealed with it and
+   * a wrong key stops the open with a DatabaseOpenError naming the key's source.
+   */
+  secrets: SecretSealer;
 }
 
 export function openStore(file: string, policy: StorePolicy): Store {
@@ -40,13 +47,19 @@ export function openStore(file: string, policy: StorePolicy): Store {
   const rollups = createRollupWriter(db);
   backfillRollups(db, rollups);
   const statuses = createStatusStore(db);
+  try {
+    prepareSecrets(db, file, policy.secrets);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return {
     file,
     db,
-    ...createSiteVerbs(db, statuses, policy.decideState),
+    ...createSiteVerbs(db, statuses, policy.decideState, policy.secrets),
     ...createCheckVerbs(db, rollups, statuses, policy.decideState),
     ...createAuthVerbs(db),
-    ...createOverviewVerbs(db),
+    ...createOverviewVerbs(db, policy.secrets),
     ...createHistoryVerbs(db),
     ...createSelfReportVerbs(db),
     ...createRollupVerbs(db, rollups),

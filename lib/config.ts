@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy, type TrustProxy } from './http/client-address';
 import { DEFAULT_RETENTION, MIN_RETENTION, type Retention } from './retention';
+import { parseKey } from './secrets/key';
 
 /**
  * The only reader of `process.env`. Parsed once, on first use, so a bad value fails loudly at start with the
@@ -65,6 +66,23 @@ const envSchema = z.object({
     .default(DEFAULT_RETENTION.minuteHours),
   UPBEAT_RETAIN_HOUR_DAYS: z.coerce.number().int().min(MIN_RETENTION.hourDays).max(3650).default(DEFAULT_RETENTION.hourDays),
   UPBEAT_RETAIN_DAY_DAYS: z.coerce.number().int().min(MIN_RETENTION.dayDays).max(36500).default(DEFAULT_RETENTION.dayDays),
+  /**
+   * The key that seals secrets at rest (header values, channel secrets): 32 bytes as base64 or 64 hex digits.
+   * Unset: a key file beside the database (lib/secrets/key.ts).
+   */
+  UPBEAT_SECRET_KEY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      const key = parseKey(v);
+      if (!key) {
+        // The message never repeats the value: it is a secret even when malformed.
+        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as base64 (44 characters) or hex (64 digits)' });
+        return z.NEVER;
+      }
+      return key;
+    }),
   /** Scheduled backups go here; unset: no scheduled backups (`npm run backup` works either way). */
   UPBEAT_BACKUP_DIR: z.string().min(1).optional(),
   /** Hours between scheduled backups. */
@@ -101,6 +119,8 @@ export interface Config {
   maxSites: number;
   retention: Retention;
   backup: BackupConfig;
+  /** From UPBEAT_SECRET_KEY; undefined: the key file beside the database. */
+  secretKey: Buffer | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -139,6 +159,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       everyHours: e.UPBEAT_BACKUP_EVERY_HOURS,
       keep: e.UPBEAT_BACKUP_KEEP,
     },
+    secretKey: e.UPBEAT_SECRET_KEY,
     ownsSignals: e.NEXT_MANUAL_SIG_HANDLE !== undefined && e.NEXT_MANUAL_SIG_HANDLE !== '',
   };
 }
