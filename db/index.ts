@@ -36,9 +36,10 @@ export interface StorePolicy {
   decideState: DecideState;
   /**
    * The box that seals secrets at rest (lib/secrets/box.ts). At open, values still in clear are sealed with it and
-   * a wrong key stops the open with a DatabaseOpenError naming the key's source.
+   * a wrong key stops the open with a DatabaseOpenError naming the key's source. A function is called once the
+   * file is open, so a database that cannot be opened is reported as such before the key is looked for.
    */
-  secrets: SecretSealer;
+  secrets: SecretSealer | (() => SecretSealer);
 }
 
 export function openStore(file: string, policy: StorePolicy): Store {
@@ -47,8 +48,10 @@ export function openStore(file: string, policy: StorePolicy): Store {
   const rollups = createRollupWriter(db);
   backfillRollups(db, rollups);
   const statuses = createStatusStore(db);
+  let secrets: SecretSealer;
   try {
-    prepareSecrets(db, file, policy.secrets);
+    secrets = typeof policy.secrets === 'function' ? policy.secrets() : policy.secrets;
+    prepareSecrets(db, file, secrets);
   } catch (err) {
     db.close();
     throw err;
@@ -56,10 +59,10 @@ export function openStore(file: string, policy: StorePolicy): Store {
   return {
     file,
     db,
-    ...createSiteVerbs(db, statuses, policy.decideState, policy.secrets),
+    ...createSiteVerbs(db, statuses, policy.decideState, secrets),
     ...createCheckVerbs(db, rollups, statuses, policy.decideState),
     ...createAuthVerbs(db),
-    ...createOverviewVerbs(db, policy.secrets),
+    ...createOverviewVerbs(db, secrets),
     ...createHistoryVerbs(db),
     ...createSelfReportVerbs(db),
     ...createRollupVerbs(db, rollups),

@@ -27,7 +27,7 @@ export function getStore(): Store {
  * test that shares a database with one, opens through here so they all hold the same key.
  */
 export function openAppStore(file: string, secretKey?: Buffer): Store {
-  return openStore(file, { decideState: nextSiteState, secrets: openSecretBox(file, secretKey) });
+  return openStore(file, { decideState: nextSiteState, secrets: () => openSecretBox(file, secretKey) });
 }
 
 /** The key's box, or the one-line start failure that names what is wrong with the key file. */

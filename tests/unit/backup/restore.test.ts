@@ -78,7 +78,7 @@ test('transactions still in the log of a killed process go aside with the replac
       import { openAppStore } from './lib/store.ts';
       const store = openAppStore(${JSON.stringify(db)});
       store.createSite({ name: 'only in the log', url: 'http://127.0.0.1:9/', method: 'GET', intervalSeconds: 60,
-        timeoutMs: 5000, expectedStatus: '200-399', followRedirects: true, paused: false });
+        timeoutMs: 5000, expectedStatus: '200-399', followRedirects: true, paused: false, headers: {} });
       console.log('committed');
       setInterval(() => {}, 1000);`],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
