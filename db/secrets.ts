@@ -18,6 +18,8 @@ export interface SecretSealer {
  */
 const SEALED_COLUMNS: readonly { table: string; column: string; kind: 'whole' | 'fields' }[] = [
   { table: 'sites', column: 'headers', kind: 'whole' },
+  // Notification channels (migration 0008): their `secretFields`, sealed by lib/ before the row is written.
+  { table: 'channels', column: 'config', kind: 'fields' },
 ];
 
 function tableExists(db: Db, table: string): boolean {

@@ -1,6 +1,7 @@
 import { DatabaseOpenError, openStore, type Store } from '../db';
 import { getConfig } from './config';
 import { nextSiteState } from './monitor/state';
+import type { SecretBox } from './secrets/box';
 import { loadSecretBox } from './secrets/key';
 
 /**
@@ -27,7 +28,26 @@ export function getStore(): Store {
  * test that shares a database with one, opens through here so they all hold the same key.
  */
 export function openAppStore(file: string, secretKey?: Buffer): Store {
-  return openStore(file, { decideState: nextSiteState, secrets: () => openSecretBox(file, secretKey) });
+  let box: SecretBox | undefined;
+  const store = openStore(file, {
+    decideState: nextSiteState,
+    secrets: () => (box = openSecretBox(file, secretKey)),
+  });
+  boxes.set(store, box!);
+  return store;
+}
+
+const boxes = new WeakMap<Store, SecretBox>();
+
+/**
+ * The box `store` seals its secrets with, for lib/ code that keeps secrets inside its own JSON (a channel's
+ * config): `sealFields(secretBoxOf(store), config, channel.secretFields)` before writing, `openFields` after
+ * reading.
+ */
+export function secretBoxOf(store: Store): SecretBox {
+  const box = boxes.get(store);
+  if (!box) throw new Error('this store was not opened through openAppStore');
+  return box;
 }
 
 /** The key's box, or the one-line start failure that names what is wrong with the key file. */

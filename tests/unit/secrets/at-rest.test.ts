@@ -11,7 +11,8 @@ import { DatabaseOpenError } from '../../../db';
 import { makeBackup } from '../../../lib/backup/make-backup';
 import { keyFileFor } from '../../../lib/secrets/key';
 import { rotateSecretKey, RotateKeyError } from '../../../lib/secrets/rotate';
-import { openAppStore } from '../../../lib/store';
+import { openFields, sealFields } from '../../../lib/secrets/box';
+import { openAppStore, secretBoxOf } from '../../../lib/store';
 import { newSite } from '../../helpers/factories';
 import { eventually } from '../../helpers/eventually';
 import { spawnChecker } from '../../helpers/spawn-checker';
@@ -155,4 +156,23 @@ test('rotation is refused while the database is open elsewhere, and with a wrong
   const store = openAppStore(file);
   assert.equal(store.listSites()[0]!.headers.Authorization, SECRET);
   store.close();
+});
+
+test('secrets sealed field by field in a JSON column (a channel config) move to the new key with the rest', (t) => {
+  const { file } = databaseWithSecret(t);
+  const store = openAppStore(file);
+  // The shape of migration 0008's table, for the channels code to adopt sealFields/openFields against.
+  store.db.exec(`CREATE TABLE IF NOT EXISTS channels (id INTEGER PRIMARY KEY, type TEXT NOT NULL, config TEXT NOT NULL)`);
+  const config = { botToken: '123456:AAE-bot-token-in-clear', chatId: '@ops', apiBaseUrl: 'https://api.telegram.org' };
+  const stored = JSON.stringify(sealFields(secretBoxOf(store), config, ['botToken']));
+  store.db.prepare(`INSERT INTO channels (type, config) VALUES ('telegram', ?)`).run(stored);
+  store.close();
+  assert.equal(rawBytes(file).indexOf('bot-token-in-clear'), -1);
+
+  assert.equal(rotateSecretKey(file, undefined).values, 2);
+  const after = openAppStore(file);
+  const row = after.db.prepare<[], { config: string }>(`SELECT config FROM channels`).get()!;
+  assert.notEqual(row.config, stored);
+  assert.deepEqual(openFields(secretBoxOf(after), JSON.parse(row.config) as object, ['botToken']), config);
+  after.close();
 });
