@@ -10,6 +10,7 @@ import { createDeliveryVerbs, type DeliveryVerbs } from './deliveries';
 import { createAlertWatchVerbs, type AlertWatchVerbs } from './alert-watch';
 import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerbs } from './rollups';
 import { createStatusStore } from './site-status';
+import { prepareSecrets, type SecretSealer } from './secrets';
 import type { DecideState } from '../lib/domain';
 
 export { DatabaseOpenError } from './connection';
@@ -30,6 +31,7 @@ export type {
   Settlement,
 } from './deliveries';
 export type { CertificateSeen, FailureCounts, ReminderDue, WatchedSite } from './alert-watch';
+export { resealSecrets, type ResealOutcome, type SecretSealer } from './secrets';
 export type { RollupDelta, RollupRow, StorageFigures, TableSize, HistoryTable } from './rollups';
 
 /** The one door to the data: a tuned connection and the verbs prepared against it. */
@@ -48,6 +50,12 @@ export interface StorePolicy {
    * `db/` decides nothing and every process that opens the file decides alike.
    */
   decideState: DecideState;
+  /**
+   * The box that seals secrets at rest (lib/secrets/box.ts). At open, values still in clear are sealed with it and
+   * a wrong key stops the open with a DatabaseOpenError naming the key's source. A function is called once the
+   * file is open, so a database that cannot be opened is reported as such before the key is looked for.
+   */
+  secrets: SecretSealer | (() => SecretSealer);
 }
 
 export function openStore(file: string, policy: StorePolicy): Store {
@@ -56,13 +64,21 @@ export function openStore(file: string, policy: StorePolicy): Store {
   const rollups = createRollupWriter(db);
   backfillRollups(db, rollups);
   const statuses = createStatusStore(db);
+  let secrets: SecretSealer;
+  try {
+    secrets = typeof policy.secrets === 'function' ? policy.secrets() : policy.secrets;
+    prepareSecrets(db, file, secrets);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return {
     file,
     db,
-    ...createSiteVerbs(db, statuses, policy.decideState),
+    ...createSiteVerbs(db, statuses, policy.decideState, secrets),
     ...createCheckVerbs(db, rollups, statuses, policy.decideState),
     ...createAuthVerbs(db),
-    ...createOverviewVerbs(db),
+    ...createOverviewVerbs(db, secrets),
     ...createHistoryVerbs(db),
     ...createSelfReportVerbs(db),
     ...createRollupVerbs(db, rollups),

@@ -2,6 +2,7 @@ import type { Db } from './connection';
 import { dayWindow, dayWindowColumns, readDayWindow, type DayWindow, type DayWindowColumns } from './history';
 import { addMinutes, MINUTES_PER_HOUR, newMinuteCounts, type MinuteCounts } from './rollups';
 import { SITE_WITH_LAST_COLUMNS, toSiteWithLast, type SiteWithLastRow } from './sites';
+import type { SecretSealer } from './secrets';
 import type { SiteWithLastCheck } from '../lib/domain';
 
 /** The sparkline's resolution: one point per minute of the last hour. */
@@ -104,10 +105,10 @@ function sparkPoints(spark: SparkPoint[], hour: number, minutes: MinuteCounts, f
   }
 }
 
-function toOverviewSite(r: OverviewRow, day: DayWindow, firstMinute: number, firstHour: number): OverviewSite {
+function toOverviewSite(r: OverviewRow, day: DayWindow, firstMinute: number, firstHour: number, box: SecretSealer): OverviewSite {
   const window = parseWindow(r, day, firstMinute, firstHour);
   return {
-    ...toSiteWithLast(r),
+    ...toSiteWithLast(r, box),
     uptime24h: window.checks === 0 ? null : window.passed / window.checks,
     checks24h: window.checks,
     sparkFrom: firstMinute * SPARK_BUCKET_MS,
@@ -115,7 +116,7 @@ function toOverviewSite(r: OverviewRow, day: DayWindow, firstMinute: number, fir
   };
 }
 
-export function createOverviewVerbs(db: Db): OverviewVerbs {
+export function createOverviewVerbs(db: Db, box: SecretSealer): OverviewVerbs {
   const overview = db.prepare<
     { ids: string | null; edgeHour: number; fullFrom: number; edgeMinute: number; firstHour: number },
     OverviewRow
@@ -134,7 +135,7 @@ export function createOverviewVerbs(db: Db): OverviewVerbs {
       const firstHour = Math.floor((firstMinute * SPARK_BUCKET_MS) / 3_600_000) * 3_600_000;
       return overview
         .all({ ids: ids ? JSON.stringify(ids) : null, edgeHour: day.edgeHour, fullFrom: day.fullFrom, edgeMinute: day.edgeMinute, firstHour })
-        .map((row) => toOverviewSite(row, day, firstMinute, firstHour));
+        .map((row) => toOverviewSite(row, day, firstMinute, firstHour, box));
     },
     checkedSince(afterId) {
       const latestId = latest.get()?.id ?? 0;

@@ -1,15 +1,16 @@
 import type { Db } from './connection';
 import { errorKindFromCode, fromMicros } from './codes';
 import type { StatusStore } from './site-status';
+import type { SecretSealer } from './secrets';
 import type { DecideState, LastCheck, SiteSettings, SiteState, SiteWithLastCheck } from '../lib/domain';
 
 export type SitePatch = Partial<SiteSettings>;
 
-/** How one setting is stored: its column and the conversion each way. */
+/** How one setting is stored: its column and the conversion each way (secrets through the store's box). */
 interface Column<T> {
   name: string;
-  toDb(value: T): string | number;
-  fromDb(value: unknown): T;
+  toDb(value: T, box: SecretSealer): string | number;
+  fromDb(value: unknown, box: SecretSealer): T;
 }
 
 const plain = <T extends string | number>(name: string): Column<T> => ({
@@ -24,10 +25,14 @@ const flag = (name: string): Column<boolean> => ({
   fromDb: (value) => value === 1,
 });
 
-const stringMap = (name: string): Column<Record<string, string>> => ({
+/** A JSON object of strings, sealed as a whole: header values are often credentials. */
+const sealedStringMap = (name: string): Column<Record<string, string>> => ({
   name,
-  toDb: (value) => JSON.stringify(value),
-  fromDb: (value) => parseStringMap(String(value)),
+  toDb: (value, box) => box.seal(JSON.stringify(value)),
+  fromDb: (value, box) => {
+    const stored = String(value);
+    return parseStringMap(box.isSealed(stored) ? box.open(stored) : stored);
+  },
 });
 
 /** Each setting's column: the one place a site's settings and its row meet (reads, inserts and updates). */
@@ -39,7 +44,7 @@ const SETTING_COLUMNS: { [K in keyof SiteSettings]-?: Column<SiteSettings[K]> } 
   timeoutMs: plain('timeout_ms'),
   expectedStatus: plain('expected_status'),
   followRedirects: flag('follow_redirects'),
-  headers: stringMap('headers'),
+  headers: sealedStringMap('headers'),
   paused: flag('paused'),
 };
 const SETTINGS = Object.entries(SETTING_COLUMNS) as [keyof SiteSettings, Column<unknown>][];
@@ -74,16 +79,16 @@ export const SITE_WITH_LAST_COLUMNS = `${SITE_COLUMNS}, c.checked_at AS c_checke
 
 const WITH_LAST = `SELECT ${SITE_WITH_LAST_COLUMNS} FROM sites s LEFT JOIN checks c ON c.id = s.last_check_id`;
 
-function toSettings(r: SiteRow): SiteSettings {
+function toSettings(r: SiteRow, box: SecretSealer): SiteSettings {
   const settings: Record<string, unknown> = {};
-  for (const [key, column] of SETTINGS) settings[key] = column.fromDb(r[column.name]);
+  for (const [key, column] of SETTINGS) settings[key] = column.fromDb(r[column.name], box);
   return settings as unknown as SiteSettings;
 }
 
 /** Statement parameters named after the setting columns. */
-function settingParams(s: SiteSettings): Record<string, string | number> {
+function settingParams(s: SiteSettings, box: SecretSealer): Record<string, string | number> {
   const params: Record<string, string | number> = {};
-  for (const [key, column] of SETTINGS) params[column.name] = column.toDb(s[key]);
+  for (const [key, column] of SETTINGS) params[column.name] = column.toDb(s[key], box);
   return params;
 }
 
@@ -100,10 +105,10 @@ function toLastCheck(r: SiteWithLastRow): LastCheck | null {
 }
 
 /** The one mapping from a site row (with its newest check's columns) to the app's type. */
-export function toSiteWithLast(r: SiteWithLastRow): SiteWithLastCheck {
+export function toSiteWithLast(r: SiteWithLastRow, box: SecretSealer): SiteWithLastCheck {
   return {
     id: r.id,
-    ...toSettings(r),
+    ...toSettings(r, box),
     state: r.state as SiteState,
     checkRequestedAt: r.check_requested_at,
     createdAt: r.created_at,
@@ -132,7 +137,7 @@ export interface SiteVerbs {
   countSites(): number;
 }
 
-export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: DecideState): SiteVerbs {
+export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: DecideState, box: SecretSealer): SiteVerbs {
   const list = db.prepare<[], SiteWithLastRow>(`${WITH_LAST} ORDER BY s.id`);
   const get = db.prepare<[number], SiteWithLastRow>(`${WITH_LAST} WHERE s.id = ?`);
   // The state starts at the column's default and is then decided like any other change.
@@ -151,7 +156,7 @@ export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: Deci
 
   const getSite = (id: number) => {
     const row = get.get(id);
-    return row ? toSiteWithLast(row) : undefined;
+    return row ? toSiteWithLast(row, box) : undefined;
   };
 
   /** Runs the state decision after a settings change and stores its result. */
@@ -163,7 +168,7 @@ export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: Deci
   };
 
   const createTx = db.transaction((site: SiteSettings, now: number) => {
-    const id = Number(insert.run({ ...settingParams(site), now }).lastInsertRowid);
+    const id = Number(insert.run({ ...settingParams(site, box), now }).lastInsertRowid);
     settle(id, now);
     return getSite(id);
   });
@@ -171,13 +176,13 @@ export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: Deci
   const updateTx = db.transaction((id: number, patch: SitePatch, now: number) => {
     const current = getSite(id);
     if (!current) return undefined;
-    update.run({ ...settingParams({ ...current, ...stripUndefined(patch) }), now, id });
+    update.run({ ...settingParams({ ...current, ...stripUndefined(patch) }, box), now, id });
     settle(id, now);
     return getSite(id);
   });
 
   return {
-    listSites: () => list.all().map(toSiteWithLast),
+    listSites: () => list.all().map((row) => toSiteWithLast(row, box)),
     getSite,
     createSite(site, now = Date.now()) {
       const created = createTx.immediate(site, now);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy, type TrustProxy } from './http/client-address';
 import { DEFAULT_RETENTION, MIN_RETENTION, type Retention } from './retention';
+import { parseKey } from './secrets/key';
 
 /**
  * The only reader of `process.env`. Parsed once, on first use, so a bad value fails loudly at start with the
@@ -78,6 +79,23 @@ const envSchema = z.object({
     .regex(/^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$/, 'must be a comma-separated list of whole days, e.g. 30,14,7,1')
     .transform((v) => [...new Set(v.split(',').map((d) => Number(d.trim())))].filter((d) => d > 0).sort((a, b) => b - a))
     .default([30, 14, 7, 1]),
+  /**
+   * The key that seals secrets at rest (header values, channel secrets): 32 bytes as base64 or 64 hex digits.
+   * Unset: a key file beside the database (lib/secrets/key.ts).
+   */
+  UPBEAT_SECRET_KEY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      const key = parseKey(v);
+      if (!key) {
+        // The message never repeats the value: it is a secret even when malformed.
+        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as base64 (44 characters) or hex (64 digits)' });
+        return z.NEVER;
+      }
+      return key;
+    }),
   /** Scheduled backups go here; unset: no scheduled backups (`npm run backup` works either way). */
   UPBEAT_BACKUP_DIR: z.string().min(1).optional(),
   /** Hours between scheduled backups. */
@@ -119,6 +137,8 @@ export interface Config {
   /** Largest first. */
   certWarnDays: number[];
   backup: BackupConfig;
+  /** From UPBEAT_SECRET_KEY; undefined: the key file beside the database. */
+  secretKey: Buffer | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -160,6 +180,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       everyHours: e.UPBEAT_BACKUP_EVERY_HOURS,
       keep: e.UPBEAT_BACKUP_KEEP,
     },
+    secretKey: e.UPBEAT_SECRET_KEY,
     ownsSignals: e.NEXT_MANUAL_SIG_HANDLE !== undefined && e.NEXT_MANUAL_SIG_HANDLE !== '',
   };
 }

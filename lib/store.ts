@@ -1,6 +1,8 @@
-import { openStore, type Store } from '../db';
+import { DatabaseOpenError, openStore, type Store } from '../db';
 import { getConfig } from './config';
 import { nextSiteState } from './monitor/state';
+import type { SecretBox } from './secrets/box';
+import { loadSecretBox } from './secrets/key';
 
 /**
  * The process's one store. Kept on globalThis because Next.js bundles instrumentation and route handlers as
@@ -13,8 +15,46 @@ export function getStore(): Store {
   const holder = globalThis as Holder;
   let store = holder[KEY];
   if (!store || !store.db.open) {
-    store = openStore(getConfig().dbPath, { decideState: nextSiteState });
+    const { dbPath, secretKey } = getConfig();
+    store = openAppStore(dbPath, secretKey);
     holder[KEY] = store;
   }
   return store;
+}
+
+/**
+ * Opens the database at `file` as the app does: the site state machine, and secrets sealed with `secretKey`
+ * (UPBEAT_SECRET_KEY) or, without one, the key file beside the database. Every process of the app, and every
+ * test that shares a database with one, opens through here so they all hold the same key.
+ */
+export function openAppStore(file: string, secretKey?: Buffer): Store {
+  let box: SecretBox | undefined;
+  const store = openStore(file, {
+    decideState: nextSiteState,
+    secrets: () => (box = openSecretBox(file, secretKey)),
+  });
+  boxes.set(store, box!);
+  return store;
+}
+
+const boxes = new WeakMap<Store, SecretBox>();
+
+/**
+ * The box `store` seals its secrets with, for lib/ code that keeps secrets inside its own JSON (a channel's
+ * config): `sealFields(secretBoxOf(store), config, channel.secretFields)` before writing, `openFields` after
+ * reading.
+ */
+export function secretBoxOf(store: Store): SecretBox {
+  const box = boxes.get(store);
+  if (!box) throw new Error('this store was not opened through openAppStore');
+  return box;
+}
+
+/** The key's box, or the one-line start failure that names what is wrong with the key file. */
+function openSecretBox(dbPath: string, secretKey: Buffer | undefined) {
+  try {
+    return loadSecretBox(dbPath, secretKey);
+  } catch (err) {
+    throw new DatabaseOpenError(`Cannot load the key for secrets at rest: ${(err as Error).message}`);
+  }
 }

@@ -28,6 +28,7 @@ function PasswordPanel({ username }: { username: string }) {
   const [errors, setErrors] = useState<Partial<Record<PasswordField, string>>>({});
   const [formError, setFormError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [revokeTokens, setRevokeTokens] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -42,7 +43,11 @@ function PasswordPanel({ username }: { username: string }) {
     if (Object.keys(local).length > 0) return;
 
     setBusy(true);
-    const result = await api.changePassword({ currentPassword: values.currentPassword, newPassword: values.newPassword });
+    const result = await api.changePassword({
+      currentPassword: values.currentPassword,
+      newPassword: values.newPassword,
+      ...(revokeTokens ? { revokeTokens: true } : {}),
+    });
     setBusy(false);
     if (result.ok) {
       // Every session ended, this one too: the login page says so.
@@ -93,6 +98,19 @@ function PasswordPanel({ username }: { username: string }) {
         {field('currentPassword', 'current-password')}
         {field('newPassword', 'new-password')}
         {field('confirm', 'new-password')}
+        <div className="field field-check">
+          <input
+            id={`${id}-revoke-tokens`}
+            type="checkbox"
+            checked={revokeTokens}
+            aria-describedby={`${id}-revoke-tokens-hint`}
+            onChange={(e) => setRevokeTokens(e.target.checked)}
+          />
+          <label htmlFor={`${id}-revoke-tokens`}>Also revoke every API token</label>
+          <p id={`${id}-revoke-tokens-hint`} className="field-hint">
+            For when a password may have leaked: scripts using a token need a new one.
+          </p>
+        </div>
         <button type="submit" className="btn btn-primary" disabled={busy}>
           Change password
         </button>

@@ -172,7 +172,7 @@ export const api = {
   setup: (body: { username: string; password: string; code?: string }) =>
     send('POST', '/api/auth/setup', { body, expect: user, isUnauthorizedAnAnswer: true }),
   logout: () => send('POST', '/api/auth/logout', { expect: null, isUnauthorizedAnAnswer: true }),
-  changePassword: (body: { currentPassword: string; newPassword: string }) =>
+  changePassword: (body: { currentPassword: string; newPassword: string; revokeTokens?: boolean }) =>
     send('POST', '/api/auth/password', { body, expect: null }),
 
   tokens: () => send('GET', '/api/tokens', { expect: z.object({ tokens: z.array(token) }) }),

@@ -2,9 +2,9 @@
 
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { api, describeFailure, type TokenWire } from './api-client';
+import { readNow, useIsClient } from './clock';
+import { formatDateTime } from './format';
 import { Modal } from './modal';
-
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 
 type TokenList = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; tokens: TokenWire[] };
 
@@ -17,6 +17,9 @@ export function ApiTokens() {
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [revoking, setRevoking] = useState<TokenWire | null>(null);
+  // The list loads after mount, so it is always drawn in the browser: local times, like the rest of the app.
+  const now = useIsClient() ? readNow() : null;
+  const when = (iso: string | null) => (iso ? formatDateTime(iso, now) : 'never');
 
   const load = useCallback(async () => {
     const result = await api.tokens();
@@ -92,6 +95,7 @@ export function ApiTokens() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Starts with</th>
+              <th scope="col">Created</th>
               <th scope="col">Last used</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
@@ -105,6 +109,7 @@ export function ApiTokens() {
                 <td>
                   <code>{t.prefix}…</code>
                 </td>
+                <td>{when(t.createdAt)}</td>
                 <td>{when(t.lastUsedAt)}</td>
                 <td>
                   {t.revokedAt ? (

@@ -27,7 +27,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { openStore, type Store } from '../../db';
-import { nextSiteState } from '../../lib/monitor/state';
 import type { DownEvent, UpEvent } from '../../lib/alerts/event';
 import type { SiteSettings } from '../../lib/domain';
 import {
@@ -46,6 +45,7 @@ import {
 } from './reliability/common';
 import { summarize } from './lib/stats';
 import { ms, num, type Row } from './lib/table';
+import { openAppStore } from '../../lib/store';
 
 const flags = parseFlags(
   process.argv.slice(2),
@@ -181,7 +181,7 @@ async function runScenario(s: Scenario, rnd: () => number): Promise<Outcome> {
   const receiver = new Receiver();
   await target.start();
   await receiver.start();
-  const store = openStore(db.file, { decideState: nextSiteState });
+  const store = openAppStore(db.file);
   const channelId = store.createChannel({
     name: 'bench',
     type: 'webhook',

@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { openStore, type Store } from '../../db';
+import { type Store } from '../../db';
 import { startBackupSchedule } from '../../lib/backup/schedule';
 import { startMonitor } from '../../lib/monitor/monitor';
 import { startPruner } from '../../lib/monitor/pruner';
@@ -29,7 +29,7 @@ import { generate, parseFlags as parseHistoryFlags } from './history';
 import { summarize, type Summary } from './lib/stats';
 import { ms, num, type Row } from './lib/table';
 import { describeMachine, log, machineBusyMeter, ROOT, runMain, sleep, startTargetServer, stopChild, writeReport } from './reliability/common';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 const MB = 1e6;
 
@@ -184,7 +184,7 @@ async function main() {
     const reuse = flags.isReuse && fs.existsSync(file);
     if (!reuse) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
     fs.mkdirSync(dir, { recursive: true });
-    let store = openStore(file, { decideState: nextSiteState });
+    let store = openAppStore(file);
     const t0 = performance.now();
     if (reuse) log(`reusing ${file}`);
     else await build(store, flags);
@@ -253,7 +253,7 @@ async function main() {
 
     // The scheduled backup, inside a running checker.
     target = await startTargetServer();
-    store = openStore(file, { decideState: nextSiteState });
+    store = openAppStore(file);
     const port = target.port;
     store.db.transaction(() => {
       store.listSites().forEach((s, i) => store.updateSite(s.id, { url: `http://127.0.0.1:${port}/s/${i}`, intervalSeconds: flags.intervalS }));

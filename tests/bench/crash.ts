@@ -17,7 +17,6 @@
  * --extra S (6: the kill comes at a random moment up to this long after the resume check), --add-rate N (3 sites
  * added a second), --adds N (100 a round at most), --concurrency N (100), --seed N (random), --keep.
  */
-import { openStore } from '../../db';
 import {
   authHeaders,
   describeMachine,
@@ -39,7 +38,7 @@ import {
 } from './reliability/common';
 import { perSecond } from './reliability/analysis';
 import { num, type Row } from './lib/table';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 const flags = parseFlags(process.argv.slice(2), {
   sites: { default: 1000, min: 1, max: 100_000 },
@@ -148,7 +147,7 @@ interface Offline {
 
 function inspectAfterCrash(file: string, created: readonly number[], begun: number): Offline {
   // Opening replays the write-ahead log, as the next start would.
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   try {
     const db = store.db;
     const integrity = (db.pragma('integrity_check') as Array<{ integrity_check: string }>)
@@ -232,7 +231,7 @@ interface Resume {
 }
 
 function checkerStartedAt(file: string): number {
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   try {
     const hb = store.readSelfReport();
     if (!hb || hb.stoppedAt !== null) throw new Error('no running checker self-report after the restart');
@@ -243,7 +242,7 @@ function checkerStartedAt(file: string): number {
 }
 
 function inspectResume(file: string, siteIds: readonly number[], t0: number): Resume {
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   try {
     const windowMs = (flags.interval + flags.slack) * 1000;
     const rows = store.db
@@ -275,7 +274,7 @@ function inspectResume(file: string, siteIds: readonly number[], t0: number): Re
 }
 
 function listSiteIds(file: string): number[] {
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   try {
     return store.db.prepare<[], { id: number }>('SELECT id FROM sites WHERE paused = 0').all().map((r) => r.id);
   } finally {

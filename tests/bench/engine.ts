@@ -20,7 +20,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
-import { openStore } from '../../db';
 import type { SelfReportStats } from '../../lib/monitor/self-report';
 import { nextSlotAtOrAfter, offsetOf } from '../../lib/monitor/scheduler';
 import { delayOf, delayOfUrl, sitePath } from './lib/delays';
@@ -40,7 +39,7 @@ import {
 import { formatProfile, summariseProfile } from './lib/cpuprofile';
 import { summarize, type Summary } from './lib/stats';
 import { formatMarkdown, formatText, ms, num, type Row } from './lib/table';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUTPUT = path.join(ROOT, 'tests', 'output');
@@ -267,7 +266,7 @@ async function runLoad(flags: Flags, targetPort: number, target: Started): Promi
   let profile: string | undefined;
   try {
     log(`load: creating ${num(flags.sites)} sites in ${file}`);
-    const store = openStore(file, { decideState: nextSiteState });
+    const store = openAppStore(file);
     store.db.transaction(() => {
       for (let n = 1; n <= flags.sites; n++) {
         store.createSite({
@@ -417,7 +416,7 @@ interface BeatFigures {
  * and event-loop delay, seen from inside the process, so the table's lag can be told apart from the machine's.
  */
 function watchSelfReports(file: string): { stop(): BeatFigures } {
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   const figures: BeatFigures = {
     beats: 0,
     batchWriteMs: [],
@@ -512,7 +511,7 @@ function analyseChecks(
   batchSpans: readonly [number, number][],
 ) {
   const spans = [...batchSpans].sort((a, b) => a[0] - b[0]);
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   try {
     const sites = store.db.prepare<[], { id: number; url: string; interval_s: number }>(
       'SELECT id, url, interval_s FROM sites',

@@ -22,7 +22,6 @@
  * --seconds S (120, each measured window), --warmup S (15), --concurrency N (100), --rows N (43200),
  * --readers N (1, export loops at once), --keep (keep the databases).
  */
-import { openStore } from '../../db';
 import type { NewCheck } from '../../lib/domain';
 import {
   authHeaders,
@@ -47,7 +46,7 @@ import { doneSlots, dueSlots, overlap, readChecks, type RawCheck } from './relia
 import { cpuSeconds, runQueueWaitSeconds } from './lib/proc';
 import { summarize, type Summary } from './lib/stats';
 import { ms, num, type Row } from './lib/table';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 const PARTS = ['isolation', 'readers'] as const;
 type Part = (typeof PARTS)[number];
@@ -287,7 +286,7 @@ interface ReaderStage {
 const DAY_MS = 86_400_000;
 
 function seedHistory(file: string, siteId: number, rows: number, end: number): void {
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   try {
     const step = 60_000;
     const start = end - rows * step;

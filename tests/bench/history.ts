@@ -25,7 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openStore, type RollupDelta, type Store } from '../../db';
+import { type RollupDelta, type Store } from '../../db';
 import { emptyRollup } from '../../db/rollups';
 import { presentOverview } from '../../app/_server/present-overview';
 import { readStorageReport } from '../../app/settings/storage/report';
@@ -39,7 +39,7 @@ import { delayOf } from './lib/delays';
 import { startProcess, stopProcess, type Started } from './lib/proc';
 import { summarize, type Summary } from './lib/stats';
 import { formatMarkdown, formatText, ms, num, type Row } from './lib/table';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUTPUT = path.join(ROOT, 'tests', 'output');
@@ -523,7 +523,7 @@ async function main() {
   if (!reuse) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   fs.mkdirSync(dir, { recursive: true });
   const started = performance.now();
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   const rows: Row[] = [];
   const notes: string[] = [];
   let app: Started | null = null;

@@ -122,3 +122,59 @@ test('copy without a Clipboard API (plain http on a LAN address): the token is s
   assert.equal((await page.evaluate(() => window.getSelection()?.toString() ?? '')).trim(), secret);
   assert.deepEqual(realErrors(errors), []);
 });
+
+test('password change: "Also revoke every API token" revokes them, and without it they keep working', async (t) => {
+  const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
+  const browser = await launchBrowser(t);
+  const { page, errors } = await openPage(browser, { colorScheme: 'light' }, app);
+  await page.goto(`${app.baseUrl}/settings`);
+  await page.getByLabel('Token name').fill('ci');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const secret = (await page.getByTestId('new-token').innerText()).trim();
+  const tokenWorks = async () =>
+    (await fetch(`${app.baseUrl}/api/sites`, { headers: { authorization: `Bearer ${secret}` } })).status === 200;
+
+  // The token's dates read like every other time in the app (formatDateTime), not the browser's default string.
+  const { tokens } = (await (await page.request.get(`${app.baseUrl}/api/tokens`)).json()) as { tokens: { createdAt: string }[] };
+  const [shown, expected, browserDefault] = await page.evaluate((iso) => {
+    const cell = [...document.querySelectorAll('.tokens-table tbody td')].map((td) => td.textContent ?? '')[2] ?? '';
+    const app = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    return [cell, app.format(new Date(iso)), new Date(iso).toLocaleString()];
+  }, tokens[0]!.createdAt);
+  assert.equal(shown, expected);
+  assert.notEqual(shown, browserDefault);
+
+  const changePassword = async (from: string, to: string, revoke: boolean) => {
+    await page.getByLabel('Current password').fill(from);
+    await page.getByLabel('New password', { exact: true }).fill(to);
+    await page.getByLabel('Confirm new password').fill(to);
+    const box = page.getByRole('checkbox', { name: 'Also revoke every API token' });
+    assert.equal(await box.isChecked(), false, 'revoking is not the default');
+    if (revoke) await box.check();
+    await page.screenshot({ path: path.join(outputDir, `settings-password-revoke-${revoke}.png`), fullPage: true });
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/auth/password') && r.method() === 'POST');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const body = (await sent).postDataJSON() as Record<string, unknown>;
+    await page.waitForURL(`${app.baseUrl}/login?notice=password-changed`);
+    return body;
+  };
+  const logIn = async (password: string) => {
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${app.baseUrl}/`);
+    await page.goto(`${app.baseUrl}/settings`);
+  };
+
+  const kept = await changePassword(TEST_PASSWORD, 'first new secret', false);
+  assert.equal(kept.revokeTokens, undefined);
+  assert.ok(await tokenWorks(), 'a password change without the box revoked the token');
+
+  await logIn('first new secret');
+  const revoked = await changePassword('first new secret', 'second new secret', true);
+  assert.equal(revoked.revokeTokens, true);
+  assert.equal(await tokenWorks(), false, 'the token still works after "revoke every API token"');
+  await logIn('second new secret');
+  await page.getByRole('row').filter({ hasText: 'ci' }).getByText('revoked').waitFor();
+  assert.deepEqual(realErrors(errors), []);
+});

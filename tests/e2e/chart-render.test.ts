@@ -2,13 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openStore } from '../../db';
 import type { NewCheck } from '../../lib/domain';
 import { startApp } from '../helpers/app-server';
 import { launchBrowser } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempDir } from '../helpers/temp-store';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 /**
  * 30 days of one-minute checks (43,200) on the site page, in Chromium. Prints how long the chart takes from
@@ -27,7 +26,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 test('a month of one-minute checks draws on the site page', async (t) => {
   const dbPath = path.join(tempDir(t, 'upbeat-chart-'), 'upbeat.db');
-  const store = openStore(dbPath, { decideState: nextSiteState });
+  const store = openAppStore(dbPath);
   const now = Date.now();
   const site = store.createSite(newSite({ name: 'Busy', url: 'https://busy.example.test/' }), now - 31 * DAY);
   const checks: NewCheck[] = [];

@@ -1,11 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { openStore } from '../../db';
 import { HTTP_METHODS } from '../../lib/domain';
 import { parseStatusSpec } from '../../lib/status-codes';
 import { startApp, type RunningApp } from '../helpers/app-server';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 /**
  * Random JSON at the create and update endpoints: never a 5xx, and every row that reaches the database is a
@@ -37,7 +36,7 @@ const body = fc.oneof(
 );
 
 function countSites(): number {
-  const store = openStore(app.dbPath, { decideState: nextSiteState });
+  const store = openAppStore(app.dbPath);
   try {
     return store.listSites().length;
   } finally {
@@ -57,7 +56,7 @@ async function send(method: string, path: string, payload: unknown) {
 
 /** Every stored site is valid, and there are exactly `expected` of them (a refused body wrote nothing). */
 function assertValidRows(dbPath: string, expected: number) {
-  const store = openStore(dbPath, { decideState: nextSiteState });
+  const store = openAppStore(dbPath);
   try {
     const sites = store.listSites();
     assert.equal(sites.length, expected, 'stored sites');

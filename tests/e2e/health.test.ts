@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore } from '../../db';
 import type { HealthReport } from '../../lib/health';
 import { startHttpTarget } from '../fixtures/targets';
 import { startApp, type RunningApp } from '../helpers/app-server';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 import { eventually } from '../helpers/eventually';
 import { spawnChecker } from '../helpers/spawn-checker';
 
@@ -123,7 +122,7 @@ test('with the checker as its own process: ok with its pid; off once it stops cl
 test('a self-report that stopped without a goodbye (a checker killed or frozen) reads stalled, with 503', async (t) => {
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off', UPBEAT_API_TOKEN: TOKEN } });
   // What a SIGKILLed checker leaves behind: its last report, aging. Written here rather than waited for (15 s).
-  const store = openStore(app.dbPath, { decideState: nextSiteState });
+  const store = openAppStore(app.dbPath);
   t.after(() => store.close());
   const reportedAt = Date.now() - 60_000;
   store.writeSelfReport({ pid: 999_999, startedAt: reportedAt - 3_600_000, reportedAt, stoppedAt: null, stats: null });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openStore, type RollupDelta, type Store } from '../../db';
+import { type RollupDelta, type Store } from '../../db';
 import { emptyRollup } from '../../db/rollups';
 import { bucketOf, encodeCounts, newCounts } from '../../lib/histogram';
 import type { NewCheck } from '../../lib/domain';
@@ -11,7 +11,7 @@ import { startApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempDir } from '../helpers/temp-store';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 /**
  * A year of history in a real Chromium: a site with a week of raw checks, 90 days of hour rollups and 400 days
@@ -108,7 +108,7 @@ async function points(page: Page): Promise<number> {
 
 test('a year of history: 1 y and 90 d ranges from the rollups, with percentile lines and every uptime window', async (t) => {
   const dbPath = path.join(tempDir(t, 'upbeat-history-range-'), 'upbeat.db');
-  const store = openStore(dbPath, { decideState: nextSiteState });
+  const store = openAppStore(dbPath);
   t.after(() => store.close());
   const now = Date.now();
   const { id, checks } = seed(store, now);

@@ -1,13 +1,13 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { openStore, type Store } from '../../db';
+import { type Store } from '../../db';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { eventually } from '../helpers/eventually';
 import { spawnChecker } from '../helpers/spawn-checker';
 import { startTarget } from '../fixtures/controllable-target';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 interface SseEvent {
   event: string;
@@ -113,7 +113,7 @@ test('with the checker in its own process, the stream announces each recorded re
   const target = await startTarget(t, 200);
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
   await spawnChecker(t, app.dbPath).running();
-  const store = openStore(app.dbPath, { decideState: nextSiteState });
+  const store = openAppStore(app.dbPath);
   t.after(() => store.close());
 
   const stream = await openEventStream(t, app);
@@ -162,7 +162,7 @@ test('the page shows a result recorded by a separate checker process within 2 s,
   const target = await startTarget(t, 200);
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
   await spawnChecker(t, app.dbPath).running();
-  const store = openStore(app.dbPath, { decideState: nextSiteState });
+  const store = openAppStore(app.dbPath);
   t.after(() => store.close());
   const site = await createSite(app, { url: target.url, name: 'Flipper', intervalSeconds: 1, timeoutMs: 1000 });
 

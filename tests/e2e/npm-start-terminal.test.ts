@@ -5,11 +5,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { openStore } from '../../db';
 import { startNeverAnswers } from '../fixtures/hostile';
 import { freePort } from '../helpers/app-server';
 import { tempDir } from '../helpers/temp-store';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 /**
  * `npm start` as a person runs it: in a terminal (a real pty through script(1)), stopped with one Ctrl-C typed
@@ -106,7 +105,7 @@ test('one Ctrl-C on `npm start` in a terminal: one clean stop, the check in flig
   assert.doesNotMatch(out, /again: exiting without waiting/);
   assert.equal(code, 0, out);
 
-  const store = openStore(dbPath, { decideState: nextSiteState });
+  const store = openAppStore(dbPath);
   t.after(() => store.close());
   const checks = store.listChecks(id, { limit: 10 });
   assert.equal(checks.length, 1, 'the check in flight was dropped');

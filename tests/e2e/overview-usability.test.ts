@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openStore, type Store } from '../../db';
+import { type Store } from '../../db';
 import type { NewCheck } from '../../lib/domain';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempDir } from '../helpers/temp-store';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 /**
  * What a newcomer to the overview needs: the path of each site, why a site is down in words, chips that filter
@@ -57,7 +57,7 @@ function seed(store: Store): Seeded {
 
 async function setup(t: import('node:test').TestContext) {
   const dbPath = path.join(tempDir(t, 'upbeat-overview-usability-'), 'upbeat.db');
-  const store = openStore(dbPath, { decideState: nextSiteState });
+  const store = openAppStore(dbPath);
   t.after(() => store.close());
   const ids = seed(store);
   const [app, browser] = await Promise.all([startApp(t, { dbPath, env: { UPBEAT_MONITOR: 'off' } }), launchBrowser(t)]);

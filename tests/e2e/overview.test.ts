@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openStore } from '../../db';
 import type { NewCheck } from '../../lib/domain';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { startTarget } from '../fixtures/controllable-target';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const outputDir = path.join(root, 'tests', 'output');
@@ -192,7 +191,7 @@ function seededCheck(siteId: number, checkedAt: number, ok: boolean, totalMs: nu
 
 /** A believable hour for the screenshots: a few healthy sites, one down, one paused, one not yet checked. */
 function seedShowcase(dbPath: string) {
-  const store = openStore(dbPath, { decideState: nextSiteState });
+  const store = openAppStore(dbPath);
   const now = Date.now();
   const base = { method: 'GET' as const, timeoutMs: 5000, expectedStatus: '200-399', followRedirects: true, headers: {} };
   const sites: { name: string; url: string; latency: number; fail: (k: number) => boolean; paused?: boolean }[] = [
@@ -301,7 +300,7 @@ test('search filters by name or URL; the theme toggle persists; everything is re
 
 test('the overview API and page at 1,000 sites with an hour of 60 s checks', async (t) => {
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
-  const store = openStore(app.dbPath, { decideState: nextSiteState });
+  const store = openAppStore(app.dbPath);
   const now = Date.now();
   const batch: NewCheck[] = [];
   store.db.transaction(() => {

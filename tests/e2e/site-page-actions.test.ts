@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
-import { openStore, type Store } from '../../db';
+import { type Store } from '../../db';
 import type { NewCheck } from '../../lib/domain';
 import { startApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempDir } from '../helpers/temp-store';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 /**
  * The site page as a newcomer uses it: the chart after an interval change, every phase in the legend, the
@@ -88,7 +88,7 @@ async function waitForChart(page: Page): Promise<void> {
 
 test('site page: chart, legend, actions, reasons and formats', async (t) => {
   const dbPath = path.join(tempDir(t, 'upbeat-site-actions-'), 'upbeat.db');
-  const store = openStore(dbPath, { decideState: nextSiteState });
+  const store = openAppStore(dbPath);
   t.after(() => store.close());
   const ids = seed(store);
   const [app, browser] = await Promise.all([startApp(t, { dbPath, env: { UPBEAT_MONITOR: 'off' } }), launchBrowser(t)]);

@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
-import { openStore, type Store } from '../../db';
+import { type Store } from '../../db';
 import type { NewCheck } from '../../lib/domain';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempDir } from '../helpers/temp-store';
 import { parseCsv } from '../helpers/csv';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 /**
  * The site page in a real Chromium against `next start` on a seeded temporary database. The checker is off, so
@@ -142,7 +142,7 @@ async function apiChecks(app: RunningApp, siteId: number) {
 
 test('site page', async (t) => {
   const dbPath = path.join(tempDir(t, 'upbeat-site-page-'), 'upbeat.db');
-  const store = openStore(dbPath, { decideState: nextSiteState });
+  const store = openAppStore(dbPath);
   t.after(() => store.close());
   const ids = seed(store);
   const [app, browser] = await Promise.all([

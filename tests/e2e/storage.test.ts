@@ -2,14 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openStore } from '../../db';
 import { makeBackup } from '../../lib/backup/make-backup';
 import type { NewCheck } from '../../lib/domain';
 import { startApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempDir } from '../helpers/temp-store';
-import { nextSiteState } from '../../lib/monitor/state';
+import { openAppStore } from '../../lib/store';
 
 /** The storage page against a seeded database and a non-default retention, reached from the header. */
 
@@ -18,7 +17,7 @@ const OUTPUT = path.resolve(import.meta.dirname, '..', 'output');
 
 test('the storage page shows the size on disk, rows per table, the retention in force and a projection', async (t) => {
   const dbPath = path.join(tempDir(t, 'upbeat-storage-'), 'upbeat.db');
-  const store = openStore(dbPath, { decideState: nextSiteState });
+  const store = openAppStore(dbPath);
   t.after(() => store.close());
   const now = Date.now();
   const a = store.createSite(newSite({ name: 'A', url: 'https://a.example.test/', intervalSeconds: 60 }));
@@ -89,7 +88,7 @@ test('the storage page shows the size on disk, rows per table, the retention in 
 test('the storage page shows the last backup, or how to make one, and the schedule in force', async (t) => {
   const dir = tempDir(t, 'upbeat-storage-backup-');
   const dbPath = path.join(dir, 'upbeat.db');
-  const store = openStore(dbPath, { decideState: nextSiteState });
+  const store = openAppStore(dbPath);
   store.createSite(newSite({ name: 'A' }));
   store.close();
   const backups = path.join(dir, 'backups');

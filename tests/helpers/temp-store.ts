@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { openStore, type Store } from '../../db';
-import { nextSiteState } from '../../lib/monitor/state';
+import { type Store } from '../../db';
+import { openAppStore } from '../../lib/store';
 
 /** A fresh temporary directory, removed when the test ends. */
 export function tempDir(t: TestContext, prefix = 'upbeat-test-'): string {
@@ -15,7 +15,7 @@ export function tempDir(t: TestContext, prefix = 'upbeat-test-'): string {
 /** A store on a real SQLite file in a fresh temp directory, closed and removed when the test ends. */
 export function tempStore(t: TestContext): Store {
   const file = path.join(tempDir(t), 'upbeat.db');
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   t.after(() => store.close());
   return store;
 }

@@ -2,8 +2,7 @@
  * What the reliability benchmarks read back from a run's database: check rows in a window, how many checks were
  * in flight at once (exactly, from each row's start and duration), due slots, and per-second rates.
  */
-import { openStore } from '../../../db';
-import { nextSiteState } from '../../../lib/monitor/state';
+import { openAppStore } from '../../../lib/store';
 import { nextSlotAtOrAfter, offsetOf } from '../../../lib/monitor/scheduler';
 
 export interface RawCheck {
@@ -18,7 +17,7 @@ export interface RawCheck {
 
 /** Check rows that started in [from, to), oldest first. */
 export function readChecks(file: string, from: number, to: number): RawCheck[] {
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   try {
     return store.db
       .prepare<[number, number], RawCheck>(

@@ -10,11 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SiteSettings } from '../../../lib/domain';
-import { openStore, type SelfReport, type Store } from '../../../db';
+import { type SelfReport, type Store } from '../../../db';
 import type { SelfReportStats } from '../../../lib/monitor/self-report';
 import { startProcess, stopProcess, type Started } from '../lib/proc';
 import { formatMarkdown, formatText, num, type Row } from '../lib/table';
-import { nextSiteState } from '../../../lib/monitor/state';
+import { openAppStore } from '../../../lib/store';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const OUTPUT = path.join(ROOT, 'tests', 'output');
@@ -231,7 +231,7 @@ export function tempDatabase(prefix: string): { dir: string; file: string; remov
 
 /** Creates the sites in one transaction; returns their ids in order. */
 export function seedSites(file: string, sites: readonly SiteSettings[]): number[] {
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   try {
     return store.db.transaction(() => sites.map((s) => store.createSite(s).id))();
   } finally {
@@ -272,7 +272,7 @@ export class SelfReportTap {
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(file: string, everyMs = 500) {
-    this.store = openStore(file, { decideState: nextSiteState });
+    this.store = openAppStore(file);
     this.timer = setInterval(() => this.poll(), everyMs);
   }
 

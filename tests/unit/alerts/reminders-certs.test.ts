@@ -2,12 +2,12 @@ import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore, type Store } from '../../../db';
-import { nextSiteState } from '../../../lib/monitor/state';
 import { queueCertificateWarnings, thresholdReached } from '../../../lib/alerts/cert-expiry';
 import { queueReminders } from '../../../lib/alerts/reminders';
 import type { CertExpiryEvent, ReminderEvent } from '../../../lib/alerts/event';
 import { addSites, addWebhookChannel } from '../../helpers/alert-rows';
 import { tempDir } from '../../helpers/temp-store';
+import { openAppStore } from '../../../lib/store';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -16,13 +16,13 @@ const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
 /** A store whose sites have the reminder setting (added by a site-settings migration where it is not yet). */
 function storeWithReminders(t: TestContext): Store {
   const file = path.join(tempDir(t), 'upbeat.db');
-  const first = openStore(file, { decideState: nextSiteState });
+  const first = openAppStore(file);
   const columns = first.db.prepare(`SELECT name FROM pragma_table_info('sites')`).all() as Array<{ name: string }>;
   if (!columns.some((c) => c.name === 'remind_every_min')) {
     first.db.exec(`ALTER TABLE sites ADD COLUMN remind_every_min INTEGER`);
   }
   first.close();
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   t.after(() => store.close());
   return store;
 }

@@ -2,11 +2,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore } from '../../../db';
-import { nextSiteState } from '../../../lib/monitor/state';
 import { addSites, addWebhookChannel, transitionRows } from '../../helpers/alert-rows';
 import { tempDir } from '../../helpers/temp-store';
 import { startReceiver, until } from '../../helpers/webhook-receiver';
+import { openAppStore } from '../../../lib/store';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 
@@ -42,7 +41,7 @@ function spawnMonitor(t: TestContext, dbPath: string): Child {
 
 function setUp(t: TestContext) {
   const dbPath = path.join(tempDir(t), 'upbeat.db');
-  const store = openStore(dbPath, { decideState: nextSiteState });
+  const store = openAppStore(dbPath);
   t.after(() => store.close());
   return { dbPath, store };
 }

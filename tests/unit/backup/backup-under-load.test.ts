@@ -4,12 +4,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { openStore } from '../../../db';
 import { makeBackup } from '../../../lib/backup/make-backup';
 import { runCli, spawnChecker, until } from '../../helpers/backup-cli';
 import { newSite } from '../../helpers/factories';
 import { tempDir } from '../../helpers/temp-store';
-import { nextSiteState } from '../../../lib/monitor/state';
+import { openAppStore } from '../../../lib/store';
 
 const SITES = 1000;
 
@@ -27,7 +26,7 @@ test('a backup made while the checker writes 1,000 sites restores with every sit
 
   const dir = tempDir(t);
   const db = path.join(dir, 'upbeat.db');
-  const live = openStore(db, { decideState: nextSiteState });
+  const live = openAppStore(db);
   t.after(() => live.close());
   live.db.transaction(() => {
     for (let i = 0; i < SITES; i++) live.createSite(newSite({ name: `site ${i}`, url: `${base}/s/${i}`, intervalSeconds: 5, timeoutMs: 5000 }));

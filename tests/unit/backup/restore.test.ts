@@ -4,7 +4,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { openStore } from '../../../db';
 import { knownSchemaVersion } from '../../../db/connection';
 import { makeBackup } from '../../../lib/backup/make-backup';
 import { restoreDatabase } from '../../../lib/backup/restore';
@@ -12,7 +11,7 @@ import { BackupError } from '../../../lib/backup/errors';
 import { runCli, snapshotDir, spawnChecker, until } from '../../helpers/backup-cli';
 import { newSite } from '../../helpers/factories';
 import { tempDir } from '../../helpers/temp-store';
-import { nextSiteState } from '../../../lib/monitor/state';
+import { openAppStore } from '../../../lib/store';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
@@ -28,7 +27,7 @@ function siteNames(file: string): string[] {
 /** A database at `dir/upbeat.db` holding the named sites, closed. */
 function databaseWith(dir: string, ...names: string[]): string {
   const file = path.join(dir, 'upbeat.db');
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   for (const name of names) store.createSite(newSite({ name }));
   store.close();
   return file;
@@ -48,7 +47,7 @@ test('npm run backup writes a copy that npm run restore puts back, keeping the r
   assert.equal(again.code, 1);
   assert.match(again.stderr, /exists already \(pass --force/);
 
-  const store = openStore(db, { decideState: nextSiteState });
+  const store = openAppStore(db);
   store.createSite(newSite({ name: 'added after the backup' }));
   store.close();
 
@@ -76,9 +75,8 @@ test('transactions still in the log of a killed process go aside with the replac
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '-e', `
-      import { openStore } from './db/index.ts';
-      import { nextSiteState } from './lib/monitor/state.ts';
-      const store = openStore(${JSON.stringify(db)}, { decideState: nextSiteState });
+      import { openAppStore } from './lib/store.ts';
+      const store = openAppStore(${JSON.stringify(db)});
       store.createSite({ name: 'only in the log', url: 'http://127.0.0.1:9/', method: 'GET', intervalSeconds: 60,
         timeoutMs: 5000, expectedStatus: '200-399', followRedirects: true, paused: false, headers: {} });
       console.log('committed');
@@ -154,7 +152,7 @@ test('restore refuses while Upbeat runs against the database: an open connection
   const db = databaseWith(dir, 'live');
   const backup = path.join(tempDir(t), 'backup.db');
   await makeBackup(db, backup);
-  const store = openStore(db, { decideState: nextSiteState });
+  const store = openAppStore(db);
   store.createSite(newSite({ name: 'after the backup' }));
   store.close();
 
@@ -168,7 +166,7 @@ test('restore refuses while Upbeat runs against the database: an open connection
   assert.deepEqual(fs.readdirSync(dir).filter((f) => /before-restore|restoring/.test(f)), []);
 
   // No process has it open now, but a checker (say, on another machine sharing the file) reported 2 s ago.
-  const s = openStore(db, { decideState: nextSiteState });
+  const s = openAppStore(db);
   s.writeSelfReport({ pid: 999_999, startedAt: Date.now() - 60_000, reportedAt: Date.now() - 2_000, stoppedAt: null, stats: null });
   s.close();
   const before = snapshotDir(dir);
@@ -179,7 +177,7 @@ test('restore refuses while Upbeat runs against the database: an open connection
 
   // The same self-report, marked stopped: the restore goes ahead.
   await assert.rejects(restoreDatabase(backup, db), (err: unknown) => err instanceof BackupError && err.code === 'running');
-  const s2 = openStore(db, { decideState: nextSiteState });
+  const s2 = openAppStore(db);
   s2.writeSelfReport({ pid: 999_999, startedAt: Date.now() - 60_000, reportedAt: Date.now() - 2_000, stoppedAt: Date.now() - 2_000, stats: null });
   s2.close();
   await restoreDatabase(backup, db);
@@ -199,7 +197,7 @@ test('a backup from an older schema is restored and brought up to date at the ne
   const result = await restoreDatabase(old, db);
   assert.equal(result.keptAside, null);
   assert.equal(result.schemaVersion, 1);
-  const store = openStore(db, { decideState: nextSiteState });
+  const store = openAppStore(db);
   t.after(() => store.close());
   assert.equal(store.db.pragma('user_version', { simple: true }), knownSchemaVersion());
   assert.deepEqual(store.listSites().map((s) => s.name), ['from v1']);

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { openStore } from '../../../db';
 import { listBackups, pruneBackups, scheduledBackupName } from '../../../lib/backup/keep';
 import { readBackupRecord } from '../../../lib/backup/last-backup';
 import type { BackupResult } from '../../../lib/backup/make-backup';
@@ -12,7 +11,7 @@ import { parseConfig } from '../../../lib/config';
 import { newCheck, newSite } from '../../helpers/factories';
 import { tempDir } from '../../helpers/temp-store';
 import { until } from '../../helpers/backup-cli';
-import { nextSiteState } from '../../../lib/monitor/state';
+import { openAppStore } from '../../../lib/store';
 
 const HOUR = 3_600_000;
 
@@ -44,7 +43,7 @@ test('keep-N deletes all but the newest scheduled backups and leaves every other
 test('the schedule backs up when due, keeps the newest N and notes the last one for the storage page', async (t) => {
   const dir = tempDir(t);
   const file = path.join(dir, 'upbeat.db');
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   t.after(() => store.close());
   const site = store.createSite(newSite());
   const backups = path.join(dir, 'backups');
@@ -83,7 +82,7 @@ test('the schedule backs up when due, keeps the newest N and notes the last one 
 test('after a restart the next backup is due one period after the newest in the folder', (t) => {
   const dir = tempDir(t);
   const file = path.join(dir, 'upbeat.db');
-  openStore(file, { decideState: nextSiteState }).close();
+  openAppStore(file).close();
   const now = Date.UTC(2025, 5, 1, 12);
   fs.writeFileSync(path.join(dir, scheduledBackupName(now - 2 * HOUR)), 'x');
   const recent = startBackupSchedule({ dbFile: file, dir, everyMs: 6 * HOUR, keep: 3, now: () => now });
@@ -98,7 +97,7 @@ test('after a restart the next backup is due one period after the newest in the 
 test('stopping the schedule stops a copy in progress and leaves no partial file', async (t) => {
   const dir = tempDir(t);
   const file = path.join(dir, 'upbeat.db');
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   t.after(() => store.close());
   const site = store.createSite(newSite());
   store.recordChecks(Array.from({ length: 20_000 }, (_, i) => newCheck(site.id, Date.now() - i * 60_000)));

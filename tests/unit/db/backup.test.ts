@@ -3,19 +3,18 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { openStore } from '../../../db';
 import { backupDatabase, holdExclusively, inspectDatabaseFile, UnreadableDatabaseError } from '../../../db/backup';
 import { knownSchemaVersion } from '../../../db/connection';
 import { newCheck, newSite } from '../../helpers/factories';
 import { tempDir } from '../../helpers/temp-store';
-import { nextSiteState } from '../../../lib/monitor/state';
+import { openAppStore } from '../../../lib/store';
 
 const MINUTE = 60_000;
 
 /** A store on a file with `sites` sites and `checksPerSite` checks each: a few hundred pages. */
 function seeded(dir: string, sites = 20, checksPerSite = 300) {
   const file = path.join(dir, 'upbeat.db');
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   const now = Date.now();
   for (let s = 0; s < sites; s++) {
     const site = store.createSite(newSite({ name: `site ${s}`, url: `http://127.0.0.1:9/${s}` }));
@@ -113,7 +112,7 @@ test('an exclusive hold is refused while any connection has the database open, i
   } finally {
     hold.release();
   }
-  const again = openStore(file, { decideState: nextSiteState });
+  const again = openAppStore(file);
   t.after(() => again.close());
   assert.equal(again.countSites(), 1);
 });

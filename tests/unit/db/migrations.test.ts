@@ -2,10 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openStore } from '../../../db';
 import { migrate } from '../../../db/connection';
 import { tempDir } from '../../helpers/temp-store';
-import { nextSiteState } from '../../../lib/monitor/state';
+import { openAppStore } from '../../../lib/store';
 
 const latest = Math.max(
   ...fs
@@ -16,7 +15,7 @@ const latest = Math.max(
 
 test('opening creates the folder and file, applies every migration and tunes the connection', (t) => {
   const file = path.join(tempDir(t), 'nested', 'deeper', 'upbeat.db');
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   t.after(() => store.close());
   assert.ok(fs.existsSync(file));
   assert.equal(store.db.pragma('user_version', { simple: true }), latest);
@@ -28,7 +27,7 @@ test('opening creates the folder and file, applies every migration and tunes the
 
 test('migrating again is a no-op and keeps the data', (t) => {
   const file = path.join(tempDir(t), 'upbeat.db');
-  const first = openStore(file, { decideState: nextSiteState });
+  const first = openAppStore(file);
   first.createSite({
     name: 'kept',
     url: 'http://127.0.0.1:9/',
@@ -42,7 +41,7 @@ test('migrating again is a no-op and keeps the data', (t) => {
   });
   assert.equal(migrate(first.db), latest);
   first.close();
-  const second = openStore(file, { decideState: nextSiteState });
+  const second = openAppStore(file);
   t.after(() => second.close());
   assert.equal(second.listSites()[0]!.name, 'kept');
 });
@@ -51,5 +50,5 @@ test('an unwritable location fails with a message naming the path', (t) => {
   const dir = tempDir(t);
   const blocker = path.join(dir, 'a-file');
   fs.writeFileSync(blocker, '');
-  assert.throws(() => openStore(path.join(blocker, 'upbeat.db'), { decideState: nextSiteState }), (err: Error) => err.message.includes(blocker));
+  assert.throws(() => openAppStore(path.join(blocker, 'upbeat.db')), (err: Error) => err.message.includes(blocker));
 });

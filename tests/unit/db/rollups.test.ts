@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { openStore, type RollupRow, type Store } from '../../../db';
+import { type RollupRow, type Store } from '../../../db';
 import { addMinutes, emptyRollup, newMinuteCounts } from '../../../db/rollups';
 import { toMicros } from '../../../db/codes';
 import { bucketOf, decodeCounts, encodeCounts, newCounts } from '../../../lib/histogram';
@@ -11,7 +11,7 @@ import { TIER_MS, type RollupTier } from '../../../lib/retention';
 import type { NewCheck } from '../../../lib/domain';
 import { newCheck, newSite } from '../../helpers/factories';
 import { tempDir, tempStore } from '../../helpers/temp-store';
-import { nextSiteState } from '../../../lib/monitor/state';
+import { openAppStore } from '../../../lib/store';
 
 const NOW = 1_750_000_000_000;
 const HOUR = 3_600_000;
@@ -244,7 +244,7 @@ test('a database from before the rollups keeps its checks and gets their rollups
   old.prepare(`UPDATE sites SET last_check_id = 1, state = 'up'`).run();
   old.close();
 
-  const store = openStore(file, { decideState: nextSiteState });
+  const store = openAppStore(file);
   t.after(() => store.close());
   assert.equal(store.countChecks(), 30_000); // more than one backfill chunk
   assert.equal(store.countRows().check_tls, 4);
@@ -257,7 +257,7 @@ test('a database from before the rollups keeps its checks and gets their rollups
   assertRollupsMatchRaw(store, [1]);
   // Done once: opening again adds nothing.
   store.close();
-  const again = openStore(file, { decideState: nextSiteState });
+  const again = openAppStore(file);
   t.after(() => again.close());
   assertRollupsMatchRaw(again, [1]);
   assert.equal((again.db.prepare(`SELECT count(*) AS n FROM meta WHERE key = 'rollup_backfill_below'`).get() as { n: number }).n, 0);

@@ -6,10 +6,12 @@ import Database from 'better-sqlite3';
 import { openStore, type Store } from '../../../db';
 import type { DecideState, SiteStatus, StateEvent } from '../../../lib/domain';
 import { nextSiteState } from '../../../lib/monitor/state';
+import { SecretBox } from '../../../lib/secrets/box';
 import { tempDir, tempStore } from '../../helpers/temp-store';
 import { newCheck, newSite } from '../../helpers/factories';
 
-const POLICY = { decideState: nextSiteState };
+const SECRETS = new SecretBox(Buffer.alloc(32, 7), 'the test key');
+const POLICY = { decideState: nextSiteState, secrets: SECRETS };
 const MIGRATIONS = path.join(import.meta.dirname, '../../../db/migrations');
 
 function statusRow(store: Store, id: number) {
@@ -77,7 +79,7 @@ test('db/ stores what the decision returns and decides nothing itself', (t) => {
     if (event.kind === 'check') Object.assign(status, { lastCheckId: event.checkId, lastCheckedAt: event.checkedAt });
     return { status, transition: prev.state === 'down' ? null : { siteId: prev.siteId, from: prev.state, to: 'down', at: 0 } };
   };
-  const store = openStore(file, { decideState: contrary });
+  const store = openStore(file, { decideState: contrary, secrets: SECRETS });
   t.after(() => store.close());
   const s = store.createSite(newSite({ paused: true }));
   assert.equal(s.state, 'down');

@@ -4,13 +4,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { openStore, type Store } from '../../../db';
+import { type Store } from '../../../db';
 import { startMonitor } from '../../../lib/monitor/monitor';
 import { newSite } from '../../helpers/factories';
 import { eventually } from '../../helpers/eventually';
 import { spawnChecker } from '../../helpers/spawn-checker';
 import { tempDir, tempStore } from '../../helpers/temp-store';
-import { nextSiteState } from '../../../lib/monitor/state';
+import { openAppStore } from '../../../lib/store';
 
 /** A local target: `/ok` answers 200, `/slow` answers after 800 ms, `/fail` answers 503. Counts requests. */
 async function target(t: TestContext) {
@@ -85,7 +85,7 @@ test('a check of a slow site does not hold up the others', async (t) => {
 
 test('as its own process, the checker picks up sites added by another process and stops cleanly on SIGTERM', async (t) => {
   const dbPath = path.join(tempDir(t), 'upbeat.db');
-  const store: Store = openStore(dbPath, { decideState: nextSiteState });
+  const store: Store = openAppStore(dbPath);
   t.after(() => store.close());
   const { base, hits } = await target(t);
   const checker = spawnChecker(t, dbPath);

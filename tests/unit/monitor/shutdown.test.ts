@@ -4,14 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TestContext } from 'node:test';
-import { openStore, type Store } from '../../../db';
+import { type Store } from '../../../db';
 import { SAME_PRESS_MS } from '../../../lib/stop-signals';
 import { newSite } from '../../helpers/factories';
 import { eventually } from '../../helpers/eventually';
 import { spawnChecker } from '../../helpers/spawn-checker';
 import { tempDir } from '../../helpers/temp-store';
 import { startNeverAnswers } from '../../fixtures/hostile';
-import { nextSiteState } from '../../../lib/monitor/state';
+import { openAppStore } from '../../../lib/store';
 
 /**
  * The checker as its own process (`npm run monitor`) ends cleanly: on SIGTERM it stops starting checks, waits
@@ -24,7 +24,7 @@ const SLACK_MS = 500;
 
 function tempDatabase(t: TestContext): { dbPath: string; store: Store } {
   const dbPath = path.join(tempDir(t), 'upbeat.db');
-  const store = openStore(dbPath, { decideState: nextSiteState });
+  const store = openAppStore(dbPath);
   t.after(() => store.close());
   return { dbPath, store };
 }
