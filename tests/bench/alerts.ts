@@ -26,7 +26,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { openStore, type Store } from '../../db';
+import type { Store } from '../../db';
 import type { DownEvent, UpEvent } from '../../lib/alerts/event';
 import type { SiteSettings } from '../../lib/domain';
 import {

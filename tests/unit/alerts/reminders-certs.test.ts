@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore, type Store } from '../../../db';
+import type { Store } from '../../../db';
 import { queueCertificateWarnings, thresholdReached } from '../../../lib/alerts/cert-expiry';
 import { queueReminders } from '../../../lib/alerts/reminders';
 import type { CertExpiryEvent, ReminderEvent } from '../../../lib/alerts/event';
