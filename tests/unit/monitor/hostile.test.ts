@@ -96,7 +96,9 @@ const cases: Case[] = [
     start: startResetMidBody,
     timeoutMs: 2000,
     kind: 'reset',
-    message: /^connection reset by 127\.0\.0\.1:\d+ while reading the body \(ECONNRESET\)$/,
+    // Which code undici reports depends on whether the peer's RST or its FIN is read first (a loaded machine
+    // shows both); each is a reset, and the message names the one seen.
+    message: /^connection reset by 127\.0\.0\.1:\d+ while reading the body \((ECONNRESET|UND_ERR_SOCKET)\)$/,
     more: (r) => assert.equal(r.statusCode, 200),
   },
   {
