@@ -1,7 +1,8 @@
 import type { Db } from './connection';
 import { errorKindCode, errorKindFromCode, fromMicros, toMicros } from './codes';
 import { RollupBatch, type RollupWriter } from './rollups';
-import type { CheckRecord, NewCheck } from '../lib/domain';
+import type { StatusStore } from './site-status';
+import type { CheckRecord, DecideState, NewCheck, SiteStatus, StateSettings, Transition } from '../lib/domain';
 
 /** The raw row's columns as reads see them: the certificate comes from its dictionary entry (check_tls). */
 const CHECK_COLUMNS = `c.id, c.site_id, c.checked_at, c.ok, c.status_code, c.error_kind, c.error_message, c.dns_us,
@@ -65,14 +66,18 @@ export interface RecordOutcome {
   recorded: number;
   /** Results dropped because their site was deleted meanwhile. */
   dropped: number;
+  /** State changes the batch made, in the order its results were counted. */
+  transitions: Transition[];
 }
 
 export interface CheckVerbs {
   /**
    * Writes a batch of results in ONE transaction: the raw rows, their minute/hour/day rollups (merged in memory
-   * per site and bucket first, then one upsert each) and each site's derived state, so raw rows and rollups can
-   * never disagree. A result whose site no longer exists is dropped quietly, from both. Synchronous by design:
-   * never hold a transaction across I/O.
+   * per site and bucket first, then one upsert each) and each site's status as the state decision returns it, so
+   * raw rows, rollups and state can never disagree. Each site's previous status is read inside the transaction
+   * (another process may have paused it since the check started). A result whose site no longer exists is
+   * dropped quietly, from all of them. Synchronous by design: never hold a transaction across I/O. Called inside
+   * a caller's transaction, it joins it, so the transitions can be written beside the batch.
    */
   recordChecks(batch: readonly NewCheck[]): RecordOutcome;
   listChecks(siteId: number, options: ListChecksOptions): CheckRecord[];
@@ -83,21 +88,17 @@ export interface CheckVerbs {
   countChecks(): number;
 }
 
-export function createCheckVerbs(db: Db, rollups: RollupWriter): CheckVerbs {
+export function createCheckVerbs(
+  db: Db,
+  rollups: RollupWriter,
+  statuses: StatusStore,
+  decideState: DecideState,
+): CheckVerbs {
   const insert = db.prepare(
     `INSERT INTO checks (site_id, checked_at, ok, status_code, error_kind, error_message, dns_us, connect_us, tls_us,
        ttfb_us, transfer_us, total_us, lag_ms, tls_id)
-     SELECT @siteId, @checkedAt, @ok, @statusCode, @errorKind, @errorMessage, @dnsUs, @connectUs, @tlsUs, @ttfbUs,
-       @transferUs, @totalUs, @lagMs, @tlsId
-     WHERE EXISTS (SELECT 1 FROM sites WHERE id = @siteId)`,
-  );
-  // Only a newer check moves the state, so a late result cannot overwrite a fresher one. (NOT EXISTS rather than
-  // a comparison with the current newest check, so a missing row can never freeze the state.)
-  const setState = db.prepare(
-    `UPDATE sites SET last_check_id = @checkId,
-       state = CASE WHEN paused = 1 THEN 'paused' WHEN @ok = 1 THEN 'up' ELSE 'down' END
-     WHERE id = @siteId
-       AND NOT EXISTS (SELECT 1 FROM checks WHERE id = sites.last_check_id AND checked_at > @checkedAt)`,
+     VALUES (@siteId, @checkedAt, @ok, @statusCode, @errorKind, @errorMessage, @dnsUs, @connectUs, @tlsUs, @ttfbUs,
+       @transferUs, @totalUs, @lagMs, @tlsId)`,
   );
   const findTls = db.prepare<[number, string | null], { id: number; seen_at: number }>(
     `SELECT id, seen_at FROM check_tls WHERE expires_at = ? AND issuer IS ?`,
@@ -141,7 +142,17 @@ export function createCheckVerbs(db: Db, rollups: RollupWriter): CheckVerbs {
   const recordTx = db.transaction((batch: readonly NewCheck[]): RecordOutcome => {
     let recorded = 0;
     const groups = new RollupBatch();
+    const transitions: Transition[] = [];
+    // Each site's status, read once per batch and written once at its end; null for a site that is gone.
+    const sites = new Map<number, { status: SiteStatus; settings: StateSettings; read: SiteStatus } | null>();
     for (const c of batch) {
+      let site = sites.get(c.siteId);
+      if (site === undefined) {
+        const found = statuses.read(c.siteId);
+        site = found ? { ...found, read: found.status } : null;
+        sites.set(c.siteId, site);
+      }
+      if (site === null) continue;
       const checkedAt = Math.round(c.checkedAt);
       const dnsUs = toMicros(c.timings.dnsMs);
       const connectUs = toMicros(c.timings.connectMs);
@@ -165,20 +176,27 @@ export function createCheckVerbs(db: Db, rollups: RollupWriter): CheckVerbs {
         lagMs: Math.max(0, Math.round(c.lagMs)),
         tlsId: c.tlsExpiresAt === null ? null : tlsIdOf(Math.round(c.tlsExpiresAt), c.tlsIssuer, checkedAt),
       });
-      if (info.changes === 0) continue;
       recorded++;
-      setState.run({ checkId: Number(info.lastInsertRowid), ok: c.ok ? 1 : 0, siteId: c.siteId, checkedAt });
+      const checkId = Number(info.lastInsertRowid);
+      const decision = decideState(site.status, { kind: 'check', checkId, checkedAt, ok: c.ok }, site.settings);
+      site.status = decision.status;
+      if (decision.transition) transitions.push(decision.transition);
       groups.addCheck(c.siteId, checkedAt, c.ok ? { dnsUs, connectUs, tlsUs, ttfbUs, transferUs, totalUs } : null);
     }
+    for (const site of sites.values()) {
+      if (site !== null && site.status !== site.read) statuses.write(site.status);
+    }
     rollups.apply(groups);
-    return { recorded, dropped: batch.length - recorded };
+    return { recorded, dropped: batch.length - recorded, transitions };
   });
 
   return {
     recordChecks(batch) {
-      if (batch.length === 0) return { recorded: 0, dropped: 0 };
+      if (batch.length === 0) return { recorded: 0, dropped: 0, transitions: [] };
       try {
-        return recordTx(batch);
+        // IMMEDIATE: the statuses are read before the first write, and a deferred transaction that reads, then
+        // writes after another process has written, fails with SQLITE_BUSY instead of waiting its turn.
+        return recordTx.immediate(batch);
       } catch (err) {
         // A rolled-back batch may have cached certificate ids that no longer exist.
         tlsCache.clear();

@@ -6,9 +6,11 @@ import { createOverviewVerbs, type OverviewVerbs } from './overview';
 import { createHistoryVerbs, type HistoryVerbs } from './history';
 import { createHeartbeatVerbs, type HeartbeatVerbs } from './heartbeat';
 import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerbs } from './rollups';
+import { createStatusStore } from './site-status';
+import type { DecideState } from '../lib/domain';
 
 export { DatabaseOpenError } from './connection';
-export type { NewSite, SitePatch } from './sites';
+export type { SitePatch } from './sites';
 export type { ListChecksOptions, RecordOutcome } from './checks';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
@@ -23,16 +25,26 @@ export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, 
   close(): void;
 }
 
-export function openStore(file: string): Store {
+export interface StorePolicy {
+  /**
+   * The site state machine (lib/monitor/state.ts `nextSiteState`). Every write that can move a site's state (a
+   * recorded check, a create, an edit, a pause) runs it in its own transaction and stores what it returns, so
+   * `db/` decides nothing and every process that opens the file decides alike.
+   */
+  decideState: DecideState;
+}
+
+export function openStore(file: string, policy: StorePolicy): Store {
   const db = openDatabase(file);
   // Raw checks and their rollups are written through one writer, so they can never disagree.
   const rollups = createRollupWriter(db);
   backfillRollups(db, rollups);
+  const statuses = createStatusStore(db);
   return {
     file,
     db,
-    ...createSiteVerbs(db),
-    ...createCheckVerbs(db, rollups),
+    ...createSiteVerbs(db, statuses, policy.decideState),
+    ...createCheckVerbs(db, rollups, statuses, policy.decideState),
     ...createAuthVerbs(db),
     ...createOverviewVerbs(db),
     ...createHistoryVerbs(db),

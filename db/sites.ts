@@ -1,32 +1,54 @@
 import type { Db } from './connection';
 import { errorKindFromCode, fromMicros } from './codes';
-import type { HttpMethod, LastCheck, Site, SiteState, SiteWithLastCheck } from '../lib/domain';
+import type { StatusStore } from './site-status';
+import type { DecideState, LastCheck, SiteSettings, SiteState, SiteWithLastCheck } from '../lib/domain';
 
-export interface NewSite {
+export type SitePatch = Partial<SiteSettings>;
+
+/** How one setting is stored: its column and the conversion each way. */
+interface Column<T> {
   name: string;
-  url: string;
-  method: HttpMethod;
-  intervalSeconds: number;
-  timeoutMs: number;
-  expectedStatus: string;
-  followRedirects: boolean;
-  headers?: Record<string, string>;
-  paused: boolean;
+  toDb(value: T): string | number;
+  fromDb(value: unknown): T;
 }
 
-export type SitePatch = Partial<NewSite>;
+const plain = <T extends string | number>(name: string): Column<T> => ({
+  name,
+  toDb: (value) => value,
+  fromDb: (value) => value as T,
+});
 
+const flag = (name: string): Column<boolean> => ({
+  name,
+  toDb: (value) => (value ? 1 : 0),
+  fromDb: (value) => value === 1,
+});
+
+const stringMap = (name: string): Column<Record<string, string>> => ({
+  name,
+  toDb: (value) => JSON.stringify(value),
+  fromDb: (value) => parseStringMap(String(value)),
+});
+
+/** Each setting's column: the one place a site's settings and its row meet (reads, inserts and updates). */
+const SETTING_COLUMNS: { [K in keyof SiteSettings]-?: Column<SiteSettings[K]> } = {
+  name: plain('name'),
+  url: plain('url'),
+  method: plain('method'),
+  intervalSeconds: plain('interval_s'),
+  timeoutMs: plain('timeout_ms'),
+  expectedStatus: plain('expected_status'),
+  followRedirects: flag('follow_redirects'),
+  headers: stringMap('headers'),
+  paused: flag('paused'),
+};
+const SETTINGS = Object.entries(SETTING_COLUMNS) as [keyof SiteSettings, Column<unknown>][];
+const SETTING_NAMES = SETTINGS.map(([, column]) => column.name);
+
+/** A site row: the setting columns by their names, and the columns the app keeps itself. */
 interface SiteRow {
+  [settingColumn: string]: unknown;
   id: number;
-  name: string;
-  url: string;
-  method: string;
-  interval_s: number;
-  timeout_ms: number;
-  expected_status: string;
-  follow_redirects: number;
-  headers: string;
-  paused: number;
   state: string;
   check_requested_at: number | null;
   created_at: number;
@@ -42,8 +64,9 @@ export interface SiteWithLastRow extends SiteRow {
   c_error_message: string | null;
 }
 
-const SITE_COLUMNS = `s.id, s.name, s.url, s.method, s.interval_s, s.timeout_ms, s.expected_status, s.follow_redirects,
-  s.headers, s.paused, s.state, s.check_requested_at, s.created_at, s.updated_at`;
+const SITE_COLUMNS = ['id', ...SETTING_NAMES, 'state', 'check_requested_at', 'created_at', 'updated_at']
+  .map((name) => `s.${name}`)
+  .join(', ');
 
 /** A site's columns and its newest check's, for `FROM sites s LEFT JOIN checks c ON c.id = s.last_check_id`. */
 export const SITE_WITH_LAST_COLUMNS = `${SITE_COLUMNS}, c.checked_at AS c_checked_at, c.ok AS c_ok,
@@ -51,23 +74,17 @@ export const SITE_WITH_LAST_COLUMNS = `${SITE_COLUMNS}, c.checked_at AS c_checke
 
 const WITH_LAST = `SELECT ${SITE_WITH_LAST_COLUMNS} FROM sites s LEFT JOIN checks c ON c.id = s.last_check_id`;
 
-function toSite(r: SiteRow): Site {
-  return {
-    id: r.id,
-    name: r.name,
-    url: r.url,
-    method: r.method as HttpMethod,
-    intervalSeconds: r.interval_s,
-    timeoutMs: r.timeout_ms,
-    expectedStatus: r.expected_status,
-    followRedirects: r.follow_redirects === 1,
-    headers: parseHeaders(r.headers),
-    paused: r.paused === 1,
-    state: r.state as SiteState,
-    checkRequestedAt: r.check_requested_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
+function toSettings(r: SiteRow): SiteSettings {
+  const settings: Record<string, unknown> = {};
+  for (const [key, column] of SETTINGS) settings[key] = column.fromDb(r[column.name]);
+  return settings as unknown as SiteSettings;
+}
+
+/** Statement parameters named after the setting columns. */
+function settingParams(s: SiteSettings): Record<string, string | number> {
+  const params: Record<string, string | number> = {};
+  for (const [key, column] of SETTINGS) params[column.name] = column.toDb(s[key]);
+  return params;
 }
 
 function toLastCheck(r: SiteWithLastRow): LastCheck | null {
@@ -82,16 +99,29 @@ function toLastCheck(r: SiteWithLastRow): LastCheck | null {
   };
 }
 
+/** The one mapping from a site row (with its newest check's columns) to the app's type. */
 export function toSiteWithLast(r: SiteWithLastRow): SiteWithLastCheck {
-  return { ...toSite(r), lastCheck: toLastCheck(r) };
+  return {
+    id: r.id,
+    ...toSettings(r),
+    state: r.state as SiteState,
+    checkRequestedAt: r.check_requested_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    lastCheck: toLastCheck(r),
+  };
 }
 
 export interface SiteVerbs {
   /** Every site with its newest check, in one query. */
   listSites(): SiteWithLastCheck[];
   getSite(id: number): SiteWithLastCheck | undefined;
-  createSite(site: NewSite, now?: number): SiteWithLastCheck;
-  /** Applies the given fields; returns undefined when no site has that id. */
+  /** Adds a site; its first state comes from the state decision, in the same transaction. */
+  createSite(site: SiteSettings, now?: number): SiteWithLastCheck;
+  /**
+   * Applies the given fields and the state decision on the result (pausing and resuming move the state), in one
+   * transaction; returns undefined when no site has that id.
+   */
   updateSite(id: number, patch: SitePatch, now?: number): SiteWithLastCheck | undefined;
   /** Removes the site and, by cascade in the same statement, all its checks. */
   deleteSite(id: number): boolean;
@@ -102,25 +132,16 @@ export interface SiteVerbs {
   countSites(): number;
 }
 
-export function createSiteVerbs(db: Db): SiteVerbs {
+export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: DecideState): SiteVerbs {
   const list = db.prepare<[], SiteWithLastRow>(`${WITH_LAST} ORDER BY s.id`);
   const get = db.prepare<[number], SiteWithLastRow>(`${WITH_LAST} WHERE s.id = ?`);
+  // The state starts at the column's default and is then decided like any other change.
   const insert = db.prepare(
-    `INSERT INTO sites (name, url, method, interval_s, timeout_ms, expected_status, follow_redirects, headers, paused,
-       state, created_at, updated_at)
-     VALUES (@name, @url, @method, @intervalSeconds, @timeoutMs, @expectedStatus, @followRedirects, @headers, @paused,
-       CASE WHEN @paused = 1 THEN 'paused' ELSE 'pending' END, @now, @now)`,
+    `INSERT INTO sites (${SETTING_NAMES.join(', ')}, created_at, updated_at)
+     VALUES (${SETTING_NAMES.map((name) => `@${name}`).join(', ')}, @now, @now)`,
   );
   const update = db.prepare(
-    `UPDATE sites SET name = @name, url = @url, method = @method, interval_s = @intervalSeconds,
-       timeout_ms = @timeoutMs, expected_status = @expectedStatus, follow_redirects = @followRedirects,
-       headers = @headers, paused = @paused, updated_at = @now,
-       state = CASE
-         WHEN @paused = 1 THEN 'paused'
-         WHEN last_check_id IS NULL THEN 'pending'
-         WHEN (SELECT ok FROM checks WHERE id = last_check_id) = 1 THEN 'up'
-         WHEN (SELECT ok FROM checks WHERE id = last_check_id) = 0 THEN 'down'
-         ELSE 'pending' END
+    `UPDATE sites SET ${SETTING_NAMES.map((name) => `${name} = @${name}`).join(', ')}, updated_at = @now
      WHERE id = @id`,
   );
   const del = db.prepare<[number]>(`DELETE FROM sites WHERE id = ?`);
@@ -133,23 +154,25 @@ export function createSiteVerbs(db: Db): SiteVerbs {
     return row ? toSiteWithLast(row) : undefined;
   };
 
-  const bind = (s: NewSite, now: number) => ({
-    name: s.name,
-    url: s.url,
-    method: s.method,
-    intervalSeconds: s.intervalSeconds,
-    timeoutMs: s.timeoutMs,
-    expectedStatus: s.expectedStatus,
-    followRedirects: s.followRedirects ? 1 : 0,
-    headers: JSON.stringify(s.headers ?? {}),
-    paused: s.paused ? 1 : 0,
-    now,
+  /** Runs the state decision after a settings change and stores its result. */
+  const settle = (id: number, now: number) => {
+    const current = statuses.read(id);
+    if (!current) return;
+    const { status } = decideState(current.status, { kind: 'settings', at: now }, current.settings);
+    if (status !== current.status) statuses.write(status);
+  };
+
+  const createTx = db.transaction((site: SiteSettings, now: number) => {
+    const id = Number(insert.run({ ...settingParams(site), now }).lastInsertRowid);
+    settle(id, now);
+    return getSite(id);
   });
 
   const updateTx = db.transaction((id: number, patch: SitePatch, now: number) => {
     const current = getSite(id);
     if (!current) return undefined;
-    update.run({ ...bind({ ...current, ...stripUndefined(patch) }, now), id });
+    update.run({ ...settingParams({ ...current, ...stripUndefined(patch) }), now, id });
+    settle(id, now);
     return getSite(id);
   });
 
@@ -157,12 +180,12 @@ export function createSiteVerbs(db: Db): SiteVerbs {
     listSites: () => list.all().map(toSiteWithLast),
     getSite,
     createSite(site, now = Date.now()) {
-      const info = insert.run(bind(site, now));
-      const created = getSite(Number(info.lastInsertRowid));
+      const created = createTx.immediate(site, now);
       if (!created) throw new Error('site vanished right after insert');
       return created;
     },
-    updateSite: (id, patch, now = Date.now()) => updateTx(id, patch, now),
+    // IMMEDIATE: the site is read before it is written (see recordChecks).
+    updateSite: (id, patch, now = Date.now()) => updateTx.immediate(id, patch, now),
     deleteSite: (id) => del.run(id).changes > 0,
     requestCheck: (id, now = Date.now()) => request.run(now, id).changes > 0,
     sitesRevision: () => rev.get()?.value ?? 0,
@@ -174,7 +197,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function parseHeaders(json: string): Record<string, string> {
+function parseStringMap(json: string): Record<string, string> {
   try {
     const v: unknown = JSON.parse(json);
     if (v && typeof v === 'object' && !Array.isArray(v)) {

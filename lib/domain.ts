@@ -53,9 +53,11 @@ export interface TlsInfo {
   issuer: string;
 }
 
-/** A site as the rest of the app sees it. Times are epoch milliseconds. */
-export interface Site {
-  id: number;
+/**
+ * What a user sets about a site: the one shape the schemas validate into (lib/schemas.ts), `db/` stores and the
+ * API shows. Adding a setting starts here; the compiler then names every place that must learn it.
+ */
+export interface SiteSettings {
   name: string;
   url: string;
   method: HttpMethod;
@@ -64,15 +66,78 @@ export interface Site {
   /** Status codes that count as up, e.g. `200-399` or `200,204,301-302`. */
   expectedStatus: string;
   followRedirects: boolean;
-  /** Extra request headers; values may be secrets and are never shown back in full. */
-  headers?: Record<string, string>;
+  /** Extra request headers (`{}` for none); values may be secrets and are never shown back in full. */
+  headers: Record<string, string>;
   paused: boolean;
+}
+
+/** Every key of SiteSettings, in the order the API shows them; the `satisfies` keeps the list complete. */
+export const SITE_SETTING_KEYS = Object.keys({
+  name: 0,
+  url: 0,
+  method: 0,
+  intervalSeconds: 0,
+  timeoutMs: 0,
+  expectedStatus: 0,
+  followRedirects: 0,
+  headers: 0,
+  paused: 0,
+} satisfies Record<keyof SiteSettings, 0>) as readonly (keyof SiteSettings)[];
+
+/** A site as the rest of the app sees it. Times are epoch milliseconds. */
+export interface Site extends SiteSettings {
+  id: number;
   state: SiteState;
   createdAt: number;
   updatedAt: number;
   /** Set when someone asks for a check now; the scheduler runs one when it sees a new value. */
   checkRequestedAt: number | null;
 }
+
+/**
+ * A site's state and what it is decided from, as stored beside the site. The decision (lib/monitor/state.ts)
+ * reads one of these and returns the next; `db/` stores it as given.
+ */
+export interface SiteStatus {
+  siteId: number;
+  state: SiteState;
+  /** The newest check counted so far, or null before the first. */
+  lastCheckId: number | null;
+  /** When that check started (epoch ms): a result older than this is late and changes nothing. */
+  lastCheckedAt: number | null;
+  /** Consecutive failed checks up to the newest one; 0 once one passes. */
+  failStreak: number;
+  /** Consecutive passed checks up to the newest one; 0 once one fails. */
+  passStreak: number;
+}
+
+/** The settings a state decision reads. */
+export type StateSettings = Pick<SiteSettings, 'paused'>;
+
+/** What moves a site's state: a new check result, or a change to its settings (create, edit, pause, resume). */
+export type StateEvent =
+  | { kind: 'check'; checkId: number; checkedAt: number; ok: boolean }
+  | { kind: 'settings'; at: number };
+
+/** A change of state: what a caller turns into incident and alert rows, in the transaction that made it. */
+export interface Transition {
+  siteId: number;
+  from: SiteState;
+  to: SiteState;
+  /** When it happened, epoch ms: the check's start, or the time of the settings change. */
+  at: number;
+  /** The check that caused it, when one did. */
+  checkId?: number;
+}
+
+export interface StateDecision {
+  /** The status to store: the same object as the previous one when nothing changed. */
+  status: SiteStatus;
+  transition: Transition | null;
+}
+
+/** The site state machine's signature, so that `db/` can be handed it without importing lib/monitor. */
+export type DecideState = (prev: SiteStatus, event: StateEvent, settings: StateSettings) => StateDecision;
 
 /** The newest check of a site, as the overview shows it. */
 export interface LastCheck {
@@ -87,19 +152,26 @@ export interface SiteWithLastCheck extends Site {
   lastCheck: LastCheck | null;
 }
 
-/** One recorded check. */
-export interface CheckRecord {
-  id: number;
-  siteId: number;
+/** What one check saw, as history keeps it: the part of a probe's result that is stored and reported. */
+export interface CheckOutcome {
+  /** Wall clock at the start of the check, epoch ms. */
   checkedAt: number;
   ok: boolean;
   statusCode: number | null;
   timings: Timings;
   error: CheckError | null;
-  /** How late the check started against its due time: the monitor's health, not the site's. */
-  lagMs: number;
   tlsExpiresAt: number | null;
   tlsIssuer: string | null;
 }
 
-export type NewCheck = Omit<CheckRecord, 'id'>;
+/** A check of a site, ready to be recorded. */
+export interface NewCheck extends CheckOutcome {
+  siteId: number;
+  /** How late the check started against its due time: the monitor's health, not the site's. */
+  lagMs: number;
+}
+
+/** One recorded check. */
+export interface CheckRecord extends NewCheck {
+  id: number;
+}

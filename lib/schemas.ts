@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HTTP_METHODS } from './domain';
+import { HTTP_METHODS, type SiteSettings } from './domain';
 import { AppError } from './errors';
 import { DEFAULT_EXPECTED_STATUS, normaliseStatusSpec, parseStatusSpec } from './status-codes';
 
@@ -95,6 +95,7 @@ const headersField = z
 
 const methodField = z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')}` });
 
+// One field per setting, each yielding the setting's own type (undefined: not given, take the default).
 const siteFields = {
   url: urlField,
   name: nameField.optional(),
@@ -105,7 +106,7 @@ const siteFields = {
   followRedirects: z.boolean({ error: 'must be true or false' }).optional(),
   headers: headersField.optional(),
   paused: z.boolean({ error: 'must be true or false' }).optional(),
-};
+} satisfies { [K in keyof SiteSettings]-?: z.ZodType<SiteSettings[K] | undefined> };
 
 export const siteCreateSchema = z.strictObject(siteFields, {
   error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object'),
@@ -116,18 +117,6 @@ export const sitePatchSchema = z.strictObject({ ...siteFields, url: urlField.opt
 });
 
 export type SiteCreateInput = z.input<typeof siteCreateSchema>;
-
-export interface ValidSite {
-  name: string;
-  url: string;
-  method: (typeof HTTP_METHODS)[number];
-  intervalSeconds: number;
-  timeoutMs: number;
-  expectedStatus: string;
-  followRedirects: boolean;
-  headers: Record<string, string>;
-  paused: boolean;
-}
 
 /** A site's display name when the user gave none: its host, without a leading `www.`. */
 export function nameFromUrl(url: string): string {
@@ -165,7 +154,7 @@ function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<
 }
 
 /** Validates a new site and fills in the defaults; throws AppError('validation') naming each bad field. */
-export function validateNewSite(input: unknown): ValidSite {
+export function validateNewSite(input: unknown): SiteSettings {
   const v = parseOrThrow(siteCreateSchema, input);
   return {
     url: v.url,
@@ -181,9 +170,9 @@ export function validateNewSite(input: unknown): ValidSite {
 }
 
 /** Validates a partial update; only the fields given are returned. */
-export function validateSitePatch(input: unknown): Partial<ValidSite> {
+export function validateSitePatch(input: unknown): Partial<SiteSettings> {
   const v = parseOrThrow(sitePatchSchema, input);
-  const patch: Partial<ValidSite> = {};
+  const patch: Partial<SiteSettings> = {};
   if (v.url !== undefined) patch.url = v.url;
   // An empty name means "derive it from the URL"; the caller knows the URL the site will end up with.
   if (v.name !== undefined) patch.name = v.name;

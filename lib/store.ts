@@ -1,5 +1,6 @@
 import { openStore, type Store } from '../db';
 import { getConfig } from './config';
+import { nextSiteState } from './monitor/state';
 
 /**
  * The process's one store. Kept on globalThis because Next.js bundles instrumentation and route handlers as
@@ -12,7 +13,7 @@ export function getStore(): Store {
   const holder = globalThis as Holder;
   let store = holder[KEY];
   if (!store || !store.db.open) {
-    store = openStore(getConfig().dbPath);
+    store = openStore(getConfig().dbPath, { decideState: nextSiteState });
     holder[KEY] = store;
   }
   return store;

@@ -1,4 +1,4 @@
-import type { CheckRecord, LastCheck, SiteWithLastCheck } from '../domain';
+import { SITE_SETTING_KEYS, type CheckRecord, type LastCheck, type SiteSettings, type SiteWithLastCheck } from '../domain';
 
 /** Wire shapes of the REST API: ISO 8601 times, milliseconds rounded to 0.1. Pages and the CLI read these. */
 
@@ -23,18 +23,16 @@ export function maskHeaders(headers: Record<string, string>): Record<string, str
   );
 }
 
+/** Every setting, by the one list of them, so a new setting reaches the API without a change here. */
+function presentSettings(s: SiteSettings): SiteSettings {
+  const settings = Object.fromEntries(SITE_SETTING_KEYS.map((key) => [key, s[key]])) as unknown as SiteSettings;
+  return { ...settings, headers: maskHeaders(s.headers) };
+}
+
 export function presentSite(s: SiteWithLastCheck) {
   return {
     id: s.id,
-    name: s.name,
-    url: s.url,
-    method: s.method,
-    intervalSeconds: s.intervalSeconds,
-    timeoutMs: s.timeoutMs,
-    expectedStatus: s.expectedStatus,
-    followRedirects: s.followRedirects,
-    headers: maskHeaders(s.headers ?? {}),
-    paused: s.paused,
+    ...presentSettings(s),
     state: s.state,
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import pLimit from 'p-limit';
+import { toCheckOutcome } from '../monitor/check-outcome';
 import { probe, type CheckResult, type ProbeTarget } from '../monitor/probe';
 import { SITE_LIMITS } from '../schemas';
 import { addressPolicy } from '../target-policy';
@@ -241,15 +242,10 @@ async function openSink(output: string | null, stdout: NodeJS.WritableStream): P
 function toRow(url: string, result: CheckResult): CheckRow {
   return {
     url,
-    ok: result.ok,
-    statusCode: result.statusCode,
-    timings: result.timings,
-    error: result.error,
+    ...toCheckOutcome(result),
     redirects: result.redirects,
     finalUrl: result.finalUrl,
     remoteAddress: result.remoteAddress,
-    tls: result.tls,
-    checkedAt: result.startedAt,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CheckError, TlsInfo, Timings } from '../domain';
+import type { CheckError, CheckOutcome, TlsInfo, Timings } from '../domain';
 
 /**
  * How the one-shot checker writes its results: a table streamed as checks finish, or CSV / JSON written once in
@@ -8,18 +8,12 @@ import type { CheckError, TlsInfo, Timings } from '../domain';
 export const OUTPUT_FORMATS = ['table', 'csv', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** One checked URL, as the outputs show it. Times are epoch milliseconds; durations milliseconds. */
-export interface CheckRow {
+/** One checked URL, as the outputs show it: the stored check and the hops. Times epoch ms; durations ms. */
+export interface CheckRow extends CheckOutcome {
   url: string;
-  ok: boolean;
-  statusCode: number | null;
-  timings: Timings;
-  error: CheckError | null;
   redirects: number;
   finalUrl: string;
   remoteAddress: string | null;
-  tls: TlsInfo | null;
-  checkedAt: number;
 }
 
 export interface RunSummary {
@@ -156,8 +150,8 @@ function csvRecord(row: CheckRow): (string | number | null)[] {
     row.redirects,
     row.finalUrl,
     row.remoteAddress,
-    isoOrNull(row.tls?.validTo),
-    row.tls?.issuer ?? null,
+    isoOrNull(row.tlsExpiresAt),
+    row.tlsIssuer,
     isoOrNull(row.checkedAt),
   ];
 }
@@ -208,7 +202,7 @@ export function toJsonReport(rows: readonly CheckRow[], summary: RunSummary): Js
       redirects: row.redirects,
       finalUrl: row.finalUrl,
       remoteAddress: row.remoteAddress,
-      tls: row.tls ? { validTo: row.tls.validTo, issuer: row.tls.issuer } : null,
+      tls: row.tlsExpiresAt === null ? null : { validTo: row.tlsExpiresAt, issuer: row.tlsIssuer ?? '' },
       checkedAt: row.checkedAt,
     })),
     summary: { ...summary, elapsedMs: tenths(summary.elapsedMs), checksPerSecond: checksPerSecond(summary) },

@@ -1,6 +1,7 @@
 import type { Store } from '../../db';
 import type { Site } from '../domain';
 import { statusRangesOf } from '../status-codes';
+import { toCheckOutcome } from './check-outcome';
 import { startHeartbeat, type HeartbeatWriter } from './heartbeat';
 import { probe, type ProbeOptions } from './probe';
 import { Recorder, type RecorderOptions, type RecorderStats } from './recorder';
@@ -63,21 +64,11 @@ export function startMonitor(options: MonitorOptions): Monitor {
           timeoutMs: site.timeoutMs,
           expectedStatus: statusRangesOf(site.expectedStatus),
           followRedirects: site.followRedirects,
-          ...(site.headers && Object.keys(site.headers).length > 0 ? { headers: site.headers } : {}),
+          ...(Object.keys(site.headers).length > 0 ? { headers: site.headers } : {}),
         },
         options.probeOptions,
       );
-      recorder.add({
-        siteId: site.id,
-        checkedAt: result.startedAt,
-        ok: result.ok,
-        statusCode: result.statusCode,
-        timings: result.timings,
-        error: result.error,
-        lagMs: due.lagMs,
-        tlsExpiresAt: result.tls?.validTo ?? null,
-        tlsIssuer: result.tls?.issuer ?? null,
-      });
+      recorder.add({ siteId: site.id, lagMs: due.lagMs, ...toCheckOutcome(result) });
     },
   });
 

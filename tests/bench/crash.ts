@@ -39,6 +39,7 @@ import {
 } from './reliability/common';
 import { perSecond } from './reliability/analysis';
 import { num, type Row } from './lib/table';
+import { nextSiteState } from '../../lib/monitor/state';
 
 const flags = parseFlags(process.argv.slice(2), {
   sites: { default: 1000, min: 1, max: 100_000 },
@@ -147,7 +148,7 @@ interface Offline {
 
 function inspectAfterCrash(file: string, created: readonly number[], begun: number): Offline {
   // Opening replays the write-ahead log, as the next start would.
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   try {
     const db = store.db;
     const integrity = (db.pragma('integrity_check') as Array<{ integrity_check: string }>)
@@ -231,7 +232,7 @@ interface Resume {
 }
 
 function checkerStartedAt(file: string): number {
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   try {
     const hb = store.readHeartbeat();
     if (!hb || hb.stoppedAt !== null) throw new Error('no running checker heartbeat after the restart');
@@ -242,7 +243,7 @@ function checkerStartedAt(file: string): number {
 }
 
 function inspectResume(file: string, siteIds: readonly number[], t0: number): Resume {
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   try {
     const windowMs = (flags.interval + flags.slack) * 1000;
     const rows = store.db
@@ -274,7 +275,7 @@ function inspectResume(file: string, siteIds: readonly number[], t0: number): Re
 }
 
 function listSiteIds(file: string): number[] {
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   try {
     return store.db.prepare<[], { id: number }>('SELECT id FROM sites WHERE paused = 0').all().map((r) => r.id);
   } finally {

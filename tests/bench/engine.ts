@@ -40,6 +40,7 @@ import {
 import { formatProfile, summariseProfile } from './lib/cpuprofile';
 import { summarize, type Summary } from './lib/stats';
 import { formatMarkdown, formatText, ms, num, type Row } from './lib/table';
+import { nextSiteState } from '../../lib/monitor/state';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUTPUT = path.join(ROOT, 'tests', 'output');
@@ -266,7 +267,7 @@ async function runLoad(flags: Flags, targetPort: number, target: Started): Promi
   let profile: string | undefined;
   try {
     log(`load: creating ${num(flags.sites)} sites in ${file}`);
-    const store = openStore(file);
+    const store = openStore(file, { decideState: nextSiteState });
     store.db.transaction(() => {
       for (let n = 1; n <= flags.sites; n++) {
         store.createSite({
@@ -277,6 +278,7 @@ async function runLoad(flags: Flags, targetPort: number, target: Started): Promi
           timeoutMs: 10000,
           expectedStatus: '200-399',
           followRedirects: false,
+          headers: {},
           paused: false,
         });
       }
@@ -415,7 +417,7 @@ interface BeatFigures {
  * and event-loop delay, seen from inside the process, so the table's lag can be told apart from the machine's.
  */
 function watchHeartbeats(file: string): { stop(): BeatFigures } {
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   const figures: BeatFigures = {
     beats: 0,
     batchWriteMs: [],
@@ -510,7 +512,7 @@ function analyseChecks(
   batchSpans: readonly [number, number][],
 ) {
   const spans = [...batchSpans].sort((a, b) => a[0] - b[0]);
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   try {
     const sites = store.db.prepare<[], { id: number; url: string; interval_s: number }>(
       'SELECT id, url, interval_s FROM sites',

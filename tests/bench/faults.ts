@@ -47,6 +47,7 @@ import { doneSlots, dueSlots, overlap, readChecks, type CheckRow } from './relia
 import { cpuSeconds, runQueueWaitSeconds } from './lib/proc';
 import { summarize, type Summary } from './lib/stats';
 import { ms, num, type Row } from './lib/table';
+import { nextSiteState } from '../../lib/monitor/state';
 
 const PARTS = ['isolation', 'readers'] as const;
 type Part = (typeof PARTS)[number];
@@ -286,7 +287,7 @@ interface ReaderPhase {
 const DAY_MS = 86_400_000;
 
 function seedHistory(file: string, siteId: number, rows: number, end: number): void {
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   try {
     const step = 60_000;
     const start = end - rows * step;

@@ -39,6 +39,7 @@ import { delayOf } from './lib/delays';
 import { startProcess, stopProcess, type Started } from './lib/proc';
 import { summarize, type Summary } from './lib/stats';
 import { formatMarkdown, formatText, ms, num, type Row } from './lib/table';
+import { nextSiteState } from '../../lib/monitor/state';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUTPUT = path.join(ROOT, 'tests', 'output');
@@ -190,6 +191,7 @@ function createSites(store: Store, n: number, days: number, now: number): SiteMo
           timeoutMs: 10_000,
           expectedStatus: '200-399',
           followRedirects: true,
+          headers: {},
           paused: false,
         },
         now - days * DAY,
@@ -520,7 +522,7 @@ async function main() {
   if (!reuse) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   fs.mkdirSync(dir, { recursive: true });
   const started = performance.now();
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   const rows: Row[] = [];
   const notes: string[] = [];
   let app: Started | null = null;

@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import type { NewSite } from '../../db';
+import type { SiteSettings } from '../../lib/domain';
 import {
   describeMachine,
   HeartbeatTap,
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   const mix = { healthy: 0, refused: 0, status500: 0, timeout: 0 };
   try {
     const failEvery = flags['fail-percent'] > 0 ? Math.round(100 / flags['fail-percent']) : Infinity;
-    const sites: NewSite[] = Array.from({ length: flags.sites }, (_, i) => {
+    const sites: SiteSettings[] = Array.from({ length: flags.sites }, (_, i) => {
       const n = i + 1;
       const base = targetSite(target.port, n, { intervalSeconds: INTERVALS_S[n % INTERVALS_S.length]!, timeoutMs: TIMEOUT_MS });
       if (n % failEvery !== 0) {

@@ -5,6 +5,7 @@ import { openStore } from '../../db';
 import { HTTP_METHODS } from '../../lib/domain';
 import { parseStatusSpec } from '../../lib/status-codes';
 import { startApp, type RunningApp } from '../helpers/app-server';
+import { nextSiteState } from '../../lib/monitor/state';
 
 /**
  * Random JSON at the create and update endpoints: never a 5xx, and every row that reaches the database is a
@@ -46,7 +47,7 @@ async function send(method: string, path: string, payload: unknown) {
 }
 
 function assertValidRows(dbPath: string) {
-  const store = openStore(dbPath);
+  const store = openStore(dbPath, { decideState: nextSiteState });
   try {
     for (const s of store.listSites()) {
       const u = new URL(s.url);

@@ -7,6 +7,7 @@ import { openStore } from '../../db';
 import type { HealthReport } from '../../lib/health';
 import { startHttpTarget } from '../fixtures/targets';
 import { startApp, type RunningApp } from '../helpers/app-server';
+import { nextSiteState } from '../../lib/monitor/state';
 
 /**
  * GET /api/health through a running `next start`. The web process reads the checker's heartbeat from the
@@ -148,7 +149,7 @@ test('with the checker as its own process: ok with its pid; off once it stops cl
 test('a heartbeat that stopped without a goodbye (a checker killed or frozen) reads stalled, with 503', async (t) => {
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off', UPBEAT_API_TOKEN: TOKEN } });
   // What a SIGKILLed checker leaves behind: its last beat, aging. Written here rather than waited for (15 s).
-  const store = openStore(app.dbPath);
+  const store = openStore(app.dbPath, { decideState: nextSiteState });
   t.after(() => store.close());
   const beatAt = Date.now() - 60_000;
   store.writeHeartbeat({ pid: 999_999, startedAt: beatAt - 3_600_000, beatAt, stoppedAt: null, stats: null });

@@ -11,6 +11,7 @@ import { startApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempDir } from '../helpers/temp-store';
+import { nextSiteState } from '../../lib/monitor/state';
 
 /**
  * A year of history in a real Chromium: a site with a week of raw checks, 90 days of hour rollups and 400 days
@@ -107,7 +108,7 @@ async function points(page: Page): Promise<number> {
 
 test('a year of history: 1 y and 90 d ranges from the rollups, with percentile lines and every uptime window', async (t) => {
   const dbPath = path.join(tempDir(t, 'upbeat-history-range-'), 'upbeat.db');
-  const store = openStore(dbPath);
+  const store = openStore(dbPath, { decideState: nextSiteState });
   t.after(() => store.close());
   const now = Date.now();
   const { id, checks } = seed(store, now);

@@ -7,6 +7,7 @@ import { openStore, type Store } from '../../db';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { startTarget } from '../fixtures/controllable-target';
+import { nextSiteState } from '../../lib/monitor/state';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -140,7 +141,7 @@ test('with the checker in its own process, the stream announces each recorded re
   const target = await startTarget(t, 200);
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
   await startChecker(t, app.dbPath);
-  const store = openStore(app.dbPath);
+  const store = openStore(app.dbPath, { decideState: nextSiteState });
   t.after(() => store.close());
 
   const stream = await openEventStream(t, app);
@@ -192,7 +193,7 @@ test('the page shows a result recorded by a separate checker process within 2 s,
   const target = await startTarget(t, 200);
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
   await startChecker(t, app.dbPath);
-  const store = openStore(app.dbPath);
+  const store = openStore(app.dbPath, { decideState: nextSiteState });
   t.after(() => store.close());
   const site = await createSite(app, { url: target.url, name: 'Flipper', intervalSeconds: 1, timeoutMs: 1000 });
 

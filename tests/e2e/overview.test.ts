@@ -8,6 +8,7 @@ import type { NewCheck } from '../../lib/domain';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { startTarget } from '../fixtures/controllable-target';
+import { nextSiteState } from '../../lib/monitor/state';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const outputDir = path.join(root, 'tests', 'output');
@@ -191,9 +192,9 @@ function seededCheck(siteId: number, checkedAt: number, ok: boolean, totalMs: nu
 
 /** A believable hour for the screenshots: a few healthy sites, one down, one paused, one not yet checked. */
 function seedShowcase(dbPath: string) {
-  const store = openStore(dbPath);
+  const store = openStore(dbPath, { decideState: nextSiteState });
   const now = Date.now();
-  const base = { method: 'GET' as const, timeoutMs: 5000, expectedStatus: '200-399', followRedirects: true };
+  const base = { method: 'GET' as const, timeoutMs: 5000, expectedStatus: '200-399', followRedirects: true, headers: {} };
   const sites: { name: string; url: string; latency: number; fail: (k: number) => boolean; paused?: boolean }[] = [
     { name: 'Marketing site', url: 'https://www.example.com/', latency: 180, fail: () => false },
     { name: 'API', url: 'https://api.example.com/health', latency: 95, fail: () => false },
@@ -300,7 +301,7 @@ test('search filters by name or URL; the theme toggle persists; everything is re
 
 test('the overview API and page at 1,000 sites with an hour of 60 s checks', async (t) => {
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
-  const store = openStore(app.dbPath);
+  const store = openStore(app.dbPath, { decideState: nextSiteState });
   const now = Date.now();
   const batch: NewCheck[] = [];
   store.db.transaction(() => {
@@ -313,6 +314,7 @@ test('the overview API and page at 1,000 sites with an hour of 60 s checks', asy
         timeoutMs: 5000,
         expectedStatus: '200-399',
         followRedirects: true,
+        headers: {},
         paused: false,
       });
       for (let k = 0; k < 60; k++) batch.push(seededCheck(site.id, now - (60 - k) * MIN + (i % 60) * 1000, i % 97 !== 0 || k < 50, 20 + ((i * k) % 80)));

@@ -10,6 +10,7 @@ import { launchBrowser, openPage } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempDir } from '../helpers/temp-store';
 import { parseCsv } from '../helpers/csv';
+import { nextSiteState } from '../../lib/monitor/state';
 
 /**
  * The site page in a real Chromium against `next start` on a seeded temporary database. The checker is off, so
@@ -141,7 +142,7 @@ async function apiChecks(app: RunningApp, siteId: number) {
 
 test('site page', async (t) => {
   const dbPath = path.join(tempDir(t, 'upbeat-site-page-'), 'upbeat.db');
-  const store = openStore(dbPath);
+  const store = openStore(dbPath, { decideState: nextSiteState });
   t.after(() => store.close());
   const ids = seed(store);
   const [app, browser] = await Promise.all([

@@ -8,6 +8,7 @@ import { startApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempDir } from '../helpers/temp-store';
+import { nextSiteState } from '../../lib/monitor/state';
 
 /** The storage page against a seeded database and a non-default retention, reached from the header. */
 
@@ -16,7 +17,7 @@ const OUTPUT = path.resolve(import.meta.dirname, '..', 'output');
 
 test('the storage page shows the size on disk, rows per table, the retention in force and a projection', async (t) => {
   const dbPath = path.join(tempDir(t, 'upbeat-storage-'), 'upbeat.db');
-  const store = openStore(dbPath);
+  const store = openStore(dbPath, { decideState: nextSiteState });
   t.after(() => store.close());
   const now = Date.now();
   const a = store.createSite(newSite({ name: 'A', url: 'https://a.example.test/', intervalSeconds: 60 }));

@@ -1,7 +1,6 @@
-import type { NewCheck } from '../../lib/domain';
-import type { NewSite } from '../../db';
+import type { NewCheck, SiteSettings } from '../../lib/domain';
 
-export function newSite(over: Partial<NewSite> = {}): NewSite {
+export function newSite(over: Partial<SiteSettings> = {}): SiteSettings {
   return {
     name: 'Example',
     url: 'http://127.0.0.1:9/',
@@ -10,6 +9,7 @@ export function newSite(over: Partial<NewSite> = {}): NewSite {
     timeoutMs: 5000,
     expectedStatus: '200-399',
     followRedirects: true,
+    headers: {},
     paused: false,
     ...over,
   };

@@ -4,6 +4,7 @@
  */
 import { openStore } from '../../../db';
 import { nextSlotAtOrAfter, phaseOf } from '../../../lib/monitor/scheduler';
+import { nextSiteState } from '../../../lib/monitor/state';
 
 export interface CheckRow {
   id: number;
@@ -17,7 +18,7 @@ export interface CheckRow {
 
 /** Check rows that started in [from, to), oldest first. */
 export function readChecks(file: string, from: number, to: number): CheckRow[] {
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   try {
     return store.db
       .prepare<[number, number], CheckRow>(

@@ -9,10 +9,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openStore, type Heartbeat, type NewSite, type Store } from '../../../db';
+import { openStore, type Heartbeat, type Store } from '../../../db';
+import type { SiteSettings } from '../../../lib/domain';
 import type { HeartbeatStats } from '../../../lib/monitor/heartbeat';
 import { startProcess, stopProcess, type Started } from '../lib/proc';
 import { formatMarkdown, formatText, num, type Row } from '../lib/table';
+import { nextSiteState } from '../../../lib/monitor/state';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const OUTPUT = path.join(ROOT, 'tests', 'output');
@@ -228,8 +230,8 @@ export function tempDatabase(prefix: string): { dir: string; file: string; remov
 }
 
 /** Creates the sites in one transaction; returns their ids in order. */
-export function seedSites(file: string, sites: readonly NewSite[]): number[] {
-  const store = openStore(file);
+export function seedSites(file: string, sites: readonly SiteSettings[]): number[] {
+  const store = openStore(file, { decideState: nextSiteState });
   try {
     return store.db.transaction(() => sites.map((s) => store.createSite(s).id))();
   } finally {
@@ -238,7 +240,7 @@ export function seedSites(file: string, sites: readonly NewSite[]): number[] {
 }
 
 /** A site body for the target server's virtual site `n` (optional injected delay). */
-export function targetSite(port: number, n: number, over: Partial<NewSite> & { delayMs?: number } = {}): NewSite {
+export function targetSite(port: number, n: number, over: Partial<SiteSettings> & { delayMs?: number } = {}): SiteSettings {
   const { delayMs, ...rest } = over;
   return {
     name: `site ${n}`,
@@ -248,6 +250,7 @@ export function targetSite(port: number, n: number, over: Partial<NewSite> & { d
     timeoutMs: 10_000,
     expectedStatus: '200-399',
     followRedirects: false,
+    headers: {},
     paused: false,
     ...rest,
   };
@@ -269,7 +272,7 @@ export class HeartbeatTap {
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(file: string, everyMs = 500) {
-    this.store = openStore(file);
+    this.store = openStore(file, { decideState: nextSiteState });
     this.timer = setInterval(() => this.poll(), everyMs);
   }
 

@@ -23,7 +23,8 @@ const up: CheckRow = {
   redirects: 0,
   finalUrl: 'http://127.0.0.1:8080/ok',
   remoteAddress: '127.0.0.1',
-  tls: null,
+  tlsExpiresAt: null,
+  tlsIssuer: null,
   checkedAt: Date.UTC(2025, 0, 2, 3, 4, 5, 6),
 };
 
@@ -35,7 +36,8 @@ const down: CheckRow = {
   timings: { dnsMs: 1, connectMs: 2, tlsMs: 3, ttfbMs: 0, transferMs: 0, totalMs: 6 },
   error: { kind: 'tls', message: 'certificate "example" expired,\nrenew it' },
   finalUrl: 'https://example.com/a,b',
-  tls: { validTo: Date.UTC(2024, 5, 1), issuer: 'CN=Test CA, O=Upbeat' },
+  tlsExpiresAt: Date.UTC(2024, 5, 1),
+  tlsIssuer: 'CN=Test CA, O=Upbeat',
 };
 
 const summary: RunSummary = {
@@ -95,7 +97,7 @@ test('writes JSON as results plus summary, durations to a tenth, times as epoch 
   });
   assert.equal(report.results[1]?.state, 'down');
   assert.deepEqual(report.results[1]?.error, down.error);
-  assert.deepEqual(report.results[1]?.tls, down.tls);
+  assert.deepEqual(report.results[1]?.tls, { validTo: Date.UTC(2024, 5, 1), issuer: 'CN=Test CA, O=Upbeat' });
   assert.deepEqual(report.summary, { ...summary, checksPerSecond: 4 });
 });
 

@@ -61,7 +61,10 @@ test('results for a deleted site are dropped quietly, the rest of the batch is w
   const b = store.createSite(newSite());
   store.deleteSite(b.id);
   const outcome = store.recordChecks([newCheck(a.id, 1), newCheck(b.id, 1), newCheck(a.id, 2)]);
-  assert.deepEqual(outcome, { recorded: 2, dropped: 1 });
+  assert.deepEqual(
+    { recorded: outcome.recorded, dropped: outcome.dropped, transitioned: outcome.transitions.map((x) => x.siteId) },
+    { recorded: 2, dropped: 1, transitioned: [a.id] },
+  );
   assert.equal(store.countChecks(), 2);
 });
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { openStore } from '../../../db';
 import { migrate } from '../../../db/connection';
 import { tempDir } from '../../helpers/temp-store';
+import { nextSiteState } from '../../../lib/monitor/state';
 
 const latest = Math.max(
   ...fs
@@ -15,7 +16,7 @@ const latest = Math.max(
 
 test('opening creates the folder and file, applies every migration and tunes the connection', (t) => {
   const file = path.join(tempDir(t), 'nested', 'deeper', 'upbeat.db');
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   t.after(() => store.close());
   assert.ok(fs.existsSync(file));
   assert.equal(store.db.pragma('user_version', { simple: true }), latest);
@@ -27,7 +28,7 @@ test('opening creates the folder and file, applies every migration and tunes the
 
 test('migrating again is a no-op and keeps the data', (t) => {
   const file = path.join(tempDir(t), 'upbeat.db');
-  const first = openStore(file);
+  const first = openStore(file, { decideState: nextSiteState });
   first.createSite({
     name: 'kept',
     url: 'http://127.0.0.1:9/',
@@ -36,11 +37,12 @@ test('migrating again is a no-op and keeps the data', (t) => {
     timeoutMs: 1000,
     expectedStatus: '200-399',
     followRedirects: true,
+    headers: {},
     paused: false,
   });
   assert.equal(migrate(first.db), latest);
   first.close();
-  const second = openStore(file);
+  const second = openStore(file, { decideState: nextSiteState });
   t.after(() => second.close());
   assert.equal(second.listSites()[0]!.name, 'kept');
 });
@@ -49,5 +51,5 @@ test('an unwritable location fails with a message naming the path', (t) => {
   const dir = tempDir(t);
   const blocker = path.join(dir, 'a-file');
   fs.writeFileSync(blocker, '');
-  assert.throws(() => openStore(path.join(blocker, 'upbeat.db')), (err: Error) => err.message.includes(blocker));
+  assert.throws(() => openStore(path.join(blocker, 'upbeat.db'), { decideState: nextSiteState }), (err: Error) => err.message.includes(blocker));
 });

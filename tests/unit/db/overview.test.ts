@@ -14,6 +14,7 @@ const site = (name: string, extra: { paused?: boolean } = {}) => ({
   timeoutMs: 5000,
   expectedStatus: '200-399',
   followRedirects: true,
+  headers: {},
   paused: extra.paused ?? false,
 });
 

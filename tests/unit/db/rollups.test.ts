@@ -11,6 +11,7 @@ import { TIER_MS, type RollupTier } from '../../../lib/retention';
 import type { NewCheck } from '../../../lib/domain';
 import { newCheck, newSite } from '../../helpers/factories';
 import { tempDir, tempStore } from '../../helpers/temp-store';
+import { nextSiteState } from '../../../lib/monitor/state';
 
 const NOW = 1_750_000_000_000;
 const HOUR = 3_600_000;
@@ -240,7 +241,7 @@ test('a database from before the rollups keeps its checks and gets their rollups
   old.prepare(`UPDATE sites SET last_check_id = 1, state = 'up'`).run();
   old.close();
 
-  const store = openStore(file);
+  const store = openStore(file, { decideState: nextSiteState });
   t.after(() => store.close());
   assert.equal(store.countChecks(), 30_000); // more than one backfill chunk
   assert.equal(store.countRows().check_tls, 4);
@@ -253,7 +254,7 @@ test('a database from before the rollups keeps its checks and gets their rollups
   assertRollupsMatchRaw(store, [1]);
   // Done once: opening again adds nothing.
   store.close();
-  const again = openStore(file);
+  const again = openStore(file, { decideState: nextSiteState });
   t.after(() => again.close());
   assertRollupsMatchRaw(again, [1]);
   assert.equal((again.db.prepare(`SELECT count(*) AS n FROM meta WHERE key = 'rollup_backfill_below'`).get() as { n: number }).n, 0);

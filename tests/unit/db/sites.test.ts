@@ -10,6 +10,7 @@ const base = {
   timeoutMs: 5000,
   expectedStatus: '200-399',
   followRedirects: true,
+  headers: {},
   paused: false,
 };
 

@@ -9,6 +9,7 @@ import { openStore, type Store } from '../../../db';
 import { startMonitor } from '../../../lib/monitor/monitor';
 import { newSite } from '../../helpers/factories';
 import { tempDir, tempStore } from '../../helpers/temp-store';
+import { nextSiteState } from '../../../lib/monitor/state';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
@@ -98,7 +99,7 @@ function spawnChecker(t: TestContext, dbPath: string) {
 
 test('as its own process, the checker picks up sites added by another process and stops cleanly on SIGTERM', async (t) => {
   const dbPath = path.join(tempDir(t), 'upbeat.db');
-  const store: Store = openStore(dbPath);
+  const store: Store = openStore(dbPath, { decideState: nextSiteState });
   t.after(() => store.close());
   const { base, hits } = await target(t);
   const checker = spawnChecker(t, dbPath);

@@ -14,6 +14,7 @@ function site(id: number, over: Partial<Site> = {}): Site {
     timeoutMs: 1000,
     expectedStatus: '200-399',
     followRedirects: true,
+    headers: {},
     paused: false,
     state: 'pending',
     createdAt: 0,

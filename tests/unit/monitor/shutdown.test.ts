@@ -9,6 +9,7 @@ import { openStore, type Store } from '../../../db';
 import { newSite } from '../../helpers/factories';
 import { tempDir } from '../../helpers/temp-store';
 import { startNeverAnswers } from '../../fixtures/hostile';
+import { nextSiteState } from '../../../lib/monitor/state';
 
 /**
  * The checker as its own process (`npm run monitor`) ends cleanly: on SIGTERM it stops starting checks, waits
@@ -54,7 +55,7 @@ async function until(what: string, fn: () => boolean, ms: number): Promise<void>
 
 function tempDatabase(t: TestContext): { dbPath: string; store: Store } {
   const dbPath = path.join(tempDir(t), 'upbeat.db');
-  const store = openStore(dbPath);
+  const store = openStore(dbPath, { decideState: nextSiteState });
   t.after(() => store.close());
   return { dbPath, store };
 }
