@@ -178,7 +178,7 @@ export function createCheckVerbs(
       });
       recorded++;
       const checkId = Number(info.lastInsertRowid);
-      const decision = decideState(site.status, { kind: 'check', checkId, checkedAt, ok: c.ok }, site.settings);
+      const decision = decideState(site.status, { kind: 'check', checkId, checkedAt, ok: c.ok, latencyMs: c.timings.totalMs }, site.settings);
       site.status = decision.status;
       if (decision.transition) transitions.push(decision.transition);
       groups.addCheck(c.siteId, checkedAt, c.ok ? { dnsUs, connectUs, tlsUs, ttfbUs, transferUs, totalUs } : null);

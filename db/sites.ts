@@ -1,18 +1,19 @@
 import type { Db } from './connection';
 import { errorKindFromCode, fromMicros } from './codes';
 import type { StatusStore } from './site-status';
-import type { DecideState, LastCheck, SiteSettings, SiteState, SiteWithLastCheck } from '../lib/domain';
+import { ALERT_SETTING_DEFAULTS } from '../lib/domain';
+import type { DecideState, LastCheck, NewSiteSettings, SiteSettings, SiteState, SiteWithLastCheck } from '../lib/domain';
 
 export type SitePatch = Partial<SiteSettings>;
 
 /** How one setting is stored: its column and the conversion each way. */
 interface Column<T> {
   name: string;
-  toDb(value: T): string | number;
+  toDb(value: T): string | number | null;
   fromDb(value: unknown): T;
 }
 
-const plain = <T extends string | number>(name: string): Column<T> => ({
+const plain = <T extends string | number | null>(name: string): Column<T> => ({
   name,
   toDb: (value) => value,
   fromDb: (value) => value as T,
@@ -41,6 +42,11 @@ const SETTING_COLUMNS: { [K in keyof SiteSettings]-?: Column<SiteSettings[K]> } 
   followRedirects: flag('follow_redirects'),
   headers: stringMap('headers'),
   paused: flag('paused'),
+  confirmAfter: plain('confirm_after'),
+  recoverAfter: plain('recover_after'),
+  retryIntervalSeconds: plain('retry_interval_s'),
+  degradedAboveMs: plain('degraded_above_ms'),
+  remindEveryMinutes: plain('remind_every_min'),
 };
 const SETTINGS = Object.entries(SETTING_COLUMNS) as [keyof SiteSettings, Column<unknown>][];
 const SETTING_NAMES = SETTINGS.map(([, column]) => column.name);
@@ -81,8 +87,10 @@ function toSettings(r: SiteRow): SiteSettings {
 }
 
 /** Statement parameters named after the setting columns. */
-function settingParams(s: SiteSettings): Record<string, string | number> {
-  const params: Record<string, string | number> = {};
+function settingParams(given: SiteSettings): Record<string, string | number | null> {
+  // A retry is never later than the regular check it stands in for.
+  const s = { ...given, retryIntervalSeconds: Math.min(given.retryIntervalSeconds, given.intervalSeconds) };
+  const params: Record<string, string | number | null> = {};
   for (const [key, column] of SETTINGS) params[column.name] = column.toDb(s[key]);
   return params;
 }
@@ -117,7 +125,7 @@ export interface SiteVerbs {
   listSites(): SiteWithLastCheck[];
   getSite(id: number): SiteWithLastCheck | undefined;
   /** Adds a site; its first state comes from the state decision, in the same transaction. */
-  createSite(site: SiteSettings, now?: number): SiteWithLastCheck;
+  createSite(site: NewSiteSettings, now?: number): SiteWithLastCheck;
   /**
    * Applies the given fields and the state decision on the result (pausing and resuming move the state), in one
    * transaction; returns undefined when no site has that id.
@@ -180,7 +188,7 @@ export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: Deci
     listSites: () => list.all().map(toSiteWithLast),
     getSite,
     createSite(site, now = Date.now()) {
-      const created = createTx.immediate(site, now);
+      const created = createTx.immediate({ ...ALERT_SETTING_DEFAULTS, ...stripUndefined(site) } as SiteSettings, now);
       if (!created) throw new Error('site vanished right after insert');
       return created;
     },

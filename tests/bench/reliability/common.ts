@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, type Heartbeat, type Store } from '../../../db';
-import type { SiteSettings } from '../../../lib/domain';
+import { ALERT_SETTING_DEFAULTS, type SiteSettings } from '../../../lib/domain';
 import type { HeartbeatStats } from '../../../lib/monitor/heartbeat';
 import { startProcess, stopProcess, type Started } from '../lib/proc';
 import { formatMarkdown, formatText, num, type Row } from '../lib/table';
@@ -252,6 +252,7 @@ export function targetSite(port: number, n: number, over: Partial<SiteSettings> 
     followRedirects: false,
     headers: {},
     paused: false,
+    ...ALERT_SETTING_DEFAULTS,
     ...rest,
   };
 }
