@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { AccountMenu } from './_components/account-menu';
 import { THEME_SCRIPT } from './_components/theme';
 import { ThemeToggle } from './_components/theme-toggle';
-import { cspNonce, peekViewer } from '@/lib/auth/page';
+import { cspNonce, peekViewer } from '@/app/_server/auth-page';
 import './globals.css';
 
 export const metadata: Metadata = {

@@ -2,9 +2,10 @@ import type { Metadata } from 'next';
 import { cache } from 'react';
 import { HealthBanner } from './_components/health-banner';
 import { Overview } from './_components/overview';
-import { FIRST_ROWS, firstRowsOf, titleFor } from './_components/overview-types';
-import { presentOverview } from './_components/present-overview';
-import { peekViewer, requireViewer } from '@/lib/auth/page';
+import { FIRST_ROWS, titleFor } from './_components/overview-types';
+import { firstRowsInView, parseView } from './_components/overview-view';
+import { presentOverview } from './_server/present-overview';
+import { peekViewer, requireViewer } from '@/app/_server/auth-page';
 import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';
@@ -26,13 +27,19 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 /** The overview: rendered on the server with the current data (no jump when it arrives), then kept live. */
-export default async function Home() {
+export default async function Home({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const viewer = await requireViewer('/');
+  // The chips' filter and the sort are in the query, so the first rows are the ones the view shows.
+  const view = parseView(await searchParams);
   return (
     <main id="main" className="container">
       <HealthBanner />
       {/* Only the first rows travel with the page; the island loads the rest once it is live. */}
-      <Overview initial={firstRowsOf(readOverview(), FIRST_ROWS)} canWrite={viewer.canWrite} />
+      <Overview initial={firstRowsInView(readOverview(), view, FIRST_ROWS)} initialView={view} canWrite={viewer.canWrite} />
     </main>
   );
 }

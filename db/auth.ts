@@ -57,8 +57,11 @@ export interface AuthVerbs {
   createFirstUser(username: string, passwordHash: string, now?: number): User | undefined;
   findUserByName(username: string): User | undefined;
   getUser(id: number): User | undefined;
-  /** Sets a new password hash and ends every session of that user, in one transaction. */
-  changePassword(userId: number, passwordHash: string, now?: number): void;
+  /**
+   * Sets a new password hash and ends every session of that user, in one transaction; with `revokeTokens` also
+   * revokes every API token. Returns how many tokens it revoked.
+   */
+  changePassword(userId: number, passwordHash: string, options?: { revokeTokens?: boolean }, now?: number): { revokedTokens: number };
   createSession(idHash: string, userId: number, expiresAt: number, now?: number): void;
   /** The session's user when the session exists and has not expired; refreshes last_seen_at. */
   sessionUser(idHash: string, now?: number): User | undefined;
@@ -99,6 +102,7 @@ export function createAuthVerbs(db: Db): AuthVerbs {
   );
   const touchToken = db.prepare(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`);
   const revokeToken = db.prepare(`UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`);
+  const revokeAllTokens = db.prepare(`UPDATE api_tokens SET revoked_at = ? WHERE revoked_at IS NULL`);
 
   const createFirst = db.transaction((username: string, hash: string, now: number) => {
     if ((countUsers.get()?.n ?? 0) > 0) return undefined;
@@ -106,9 +110,10 @@ export function createAuthVerbs(db: Db): AuthVerbs {
     const row = byId.get(Number(info.lastInsertRowid));
     return row ? toUser(row) : undefined;
   });
-  const change = db.transaction((userId: number, hash: string, now: number) => {
+  const change = db.transaction((userId: number, hash: string, revokeTokens: boolean, now: number) => {
     setPassword.run(hash, now, userId);
     endSessions.run(userId);
+    return { revokedTokens: revokeTokens ? revokeAllTokens.run(now).changes : 0 };
   });
 
   return {
@@ -122,7 +127,8 @@ export function createAuthVerbs(db: Db): AuthVerbs {
       const r = byId.get(id);
       return r ? toUser(r) : undefined;
     },
-    changePassword: (userId, hash, now = Date.now()) => change(userId, hash, now),
+    changePassword: (userId, hash, options = {}, now = Date.now()) =>
+      change(userId, hash, options.revokeTokens === true, now),
     createSession: (idHash, userId, expiresAt, now = Date.now()) => {
       purgeExpired.run(now);
       insertSession.run(idHash, userId, now, expiresAt, now);

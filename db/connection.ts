@@ -65,6 +65,11 @@ function listMigrations(dir: string): Migration[] {
     .sort((a, b) => a.version - b.version);
 }
 
+/** The newest schema version this build knows: the number of its last migration. */
+export function knownSchemaVersion(): number {
+  return listMigrations(migrationsDir()).at(-1)?.version ?? 0;
+}
+
 /**
  * Applies every migration newer than `PRAGMA user_version`, each in its own immediate transaction. Foreign keys
  * are OFF meanwhile (the pragma is a no-op inside a transaction, so it is set around them): a migration that

@@ -4,7 +4,7 @@ import { createSiteVerbs, type SiteVerbs } from './sites';
 import { createAuthVerbs, type AuthVerbs } from './auth';
 import { createOverviewVerbs, type OverviewVerbs } from './overview';
 import { createHistoryVerbs, type HistoryVerbs } from './history';
-import { createHeartbeatVerbs, type HeartbeatVerbs } from './heartbeat';
+import { createSelfReportVerbs, type SelfReportVerbs } from './self-report';
 import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerbs } from './rollups';
 import { createStatusStore } from './site-status';
 import type { DecideState } from '../lib/domain';
@@ -14,11 +14,11 @@ export type { SitePatch } from './sites';
 export type { ListChecksOptions, RecordOutcome } from './checks';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
-export type { Heartbeat } from './heartbeat';
+export type { SelfReport } from './self-report';
 export type { RollupDelta, RollupRow, StorageFigures, TableSize, HistoryTable } from './rollups';
 
 /** The one door to the data: a tuned connection and the verbs prepared against it. */
-export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, HeartbeatVerbs, RollupVerbs {
+export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, SelfReportVerbs, RollupVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -48,7 +48,7 @@ export function openStore(file: string, policy: StorePolicy): Store {
     ...createAuthVerbs(db),
     ...createOverviewVerbs(db),
     ...createHistoryVerbs(db),
-    ...createHeartbeatVerbs(db),
+    ...createSelfReportVerbs(db),
     ...createRollupVerbs(db, rollups),
     close: () => {
       if (db.open) db.close();

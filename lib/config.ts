@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './http/client-address';
 import { DEFAULT_RETENTION, MIN_RETENTION, type Retention } from './retention';
 
 /**
@@ -13,6 +14,8 @@ const onOff = z
 const envSchema = z.object({
   UPBEAT_DB: z.string().min(1).default('./data/upbeat.db'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The one address `npm start` listens on (passed to `next start --hostname`); every interface without it. */
+  HOST: z.string().trim().optional(),
   UPBEAT_CONCURRENCY: z.coerce.number().int().min(1).max(10000).default(100),
   UPBEAT_MONITOR: onOff.default(true),
   /** How often the checker looks for site changes made by another process, ms. */
@@ -27,6 +30,29 @@ const envSchema = z.object({
   UPBEAT_PUBLIC_READ: onOff.default(false),
   /** Refuses private and loopback targets too (link-local and metadata addresses are always refused). */
   UPBEAT_BLOCK_PRIVATE: onOff.default(false),
+  /**
+   * Proxies whose forwarded headers are believed: off (default), a hop count, or proxy addresses/CIDRs
+   * (lib/http/client-address.ts).
+   */
+  UPBEAT_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseTrustProxy(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Requests a second each anonymous client may make to routes open without credentials, and its burst. */
+  UPBEAT_ANON_RATE: z.coerce.number().min(0.1).max(100000).default(10),
+  UPBEAT_ANON_BURST: z.coerce.number().int().min(1).max(1000000).default(60),
+  /** Event streams open at once, in all and per client; past either, the least recently active one closes. */
+  UPBEAT_MAX_STREAMS: z.coerce.number().int().min(1).max(100000).default(1000),
+  UPBEAT_MAX_STREAMS_PER_CLIENT: z.coerce.number().int().min(1).max(100000).default(20),
+  /** The most sites the database may hold; adding one more answers 409. */
+  UPBEAT_MAX_SITES: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   /** Where the web app is built (read by next.config.js too). */
   UPBEAT_DIST_DIR: z.string().min(1).default('.next'),
   /** How long each resolution of history is kept (see lib/retention.ts for the minimums and why). */
@@ -39,11 +65,25 @@ const envSchema = z.object({
     .default(DEFAULT_RETENTION.minuteHours),
   UPBEAT_RETAIN_HOUR_DAYS: z.coerce.number().int().min(MIN_RETENTION.hourDays).max(3650).default(DEFAULT_RETENTION.hourDays),
   UPBEAT_RETAIN_DAY_DAYS: z.coerce.number().int().min(MIN_RETENTION.dayDays).max(36500).default(DEFAULT_RETENTION.dayDays),
+  /** Scheduled backups go here; unset: no scheduled backups (`npm run backup` works either way). */
+  UPBEAT_BACKUP_DIR: z.string().min(1).optional(),
+  /** Hours between scheduled backups. */
+  UPBEAT_BACKUP_EVERY_HOURS: z.coerce.number().min(0.01).max(24 * 366).default(24),
+  /** Scheduled backups kept, newest first. */
+  UPBEAT_BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(7),
 });
+
+export interface BackupConfig {
+  /** Absolute; null: no scheduled backups. */
+  dir: string | null;
+  everyHours: number;
+  keep: number;
+}
 
 export interface Config {
   dbPath: string;
   port: number;
+  host: string | undefined;
   concurrency: number;
   monitorEnabled: boolean;
   syncMs: number;
@@ -54,7 +94,13 @@ export interface Config {
   apiToken: string | undefined;
   publicRead: boolean;
   blockPrivate: boolean;
+  trustProxy: TrustProxy;
+  /** Per-client token bucket for anonymous requests (lib/http/rate-limit.ts). */
+  anonRate: { perSecond: number; burst: number };
+  maxStreams: { total: number; perClient: number };
+  maxSites: number;
   retention: Retention;
+  backup: BackupConfig;
 }
 
 export class ConfigError extends Error {}
@@ -69,6 +115,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     dbPath: e.UPBEAT_DB === ':memory:' ? e.UPBEAT_DB : path.resolve(e.UPBEAT_DB),
     port: e.PORT,
+    host: e.HOST || undefined,
     concurrency: e.UPBEAT_CONCURRENCY,
     monitorEnabled: e.UPBEAT_MONITOR,
     syncMs: e.UPBEAT_SYNC_MS,
@@ -77,11 +124,20 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     apiToken: e.UPBEAT_API_TOKEN,
     publicRead: e.UPBEAT_PUBLIC_READ,
     blockPrivate: e.UPBEAT_BLOCK_PRIVATE,
+    trustProxy: e.UPBEAT_TRUST_PROXY,
+    anonRate: { perSecond: e.UPBEAT_ANON_RATE, burst: e.UPBEAT_ANON_BURST },
+    maxStreams: { total: e.UPBEAT_MAX_STREAMS, perClient: e.UPBEAT_MAX_STREAMS_PER_CLIENT },
+    maxSites: e.UPBEAT_MAX_SITES,
     retention: {
       rawDays: e.UPBEAT_RETAIN_RAW_DAYS,
       minuteHours: e.UPBEAT_RETAIN_MINUTE_HOURS,
       hourDays: e.UPBEAT_RETAIN_HOUR_DAYS,
       dayDays: e.UPBEAT_RETAIN_DAY_DAYS,
+    },
+    backup: {
+      dir: e.UPBEAT_BACKUP_DIR === undefined ? null : path.resolve(e.UPBEAT_BACKUP_DIR),
+      everyHours: e.UPBEAT_BACKUP_EVERY_HOURS,
+      keep: e.UPBEAT_BACKUP_KEEP,
     },
     ownsSignals: e.NEXT_MANUAL_SIG_HANDLE !== undefined && e.NEXT_MANUAL_SIG_HANDLE !== '',
   };
@@ -93,4 +149,12 @@ let cached: Config | undefined;
 export function getConfig(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/**
+ * The environment for a process this one starts (the build on first start): this process's own, with `extra`
+ * on top. Kept here so the rest of the code never reads process.env.
+ */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
 }

@@ -1,41 +1,41 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import type { Heartbeat } from '../db';
+import type { SelfReport } from '../db';
 import type { SchedulerStats } from './monitor/scheduler';
 
 /**
- * The monitor's own health, as GET /api/health reports it: read from the heartbeat the checker writes into the
- * database (lib/monitor/heartbeat.ts), so it is the same whether the checker runs inside the web server or as
- * its own process, and a checker that died or hangs shows up as a heartbeat that stopped.
+ * The monitor's own health, as GET /api/health reports it: read from the self-report the checker writes into
+ * the database (lib/monitor/self-report.ts), so it is the same whether the checker runs inside the web server or as
+ * its own process, and a checker that died or hangs shows up as a self-report that stopped.
  *
  * Status:
- * - `ok`      — the checker's heartbeat is fresh and it keeps up.
+ * - `ok`      — the checker's self-report is fresh and it keeps up.
  * - `behind`  — fresh, but checks start late (start lag p99 over the last 30 s above 1 s), checks are due and
  *               none started in those 30 s, its queue keeps growing, or its event loop is blocked (p99 over 1 s):
  *               latency figures may be late.
- * - `stalled` — the checker should be running but its heartbeat is older than 15 s, it stopped, or it never
+ * - `stalled` — the checker should be running but its self-report is older than 15 s, it stopped, or it never
  *               started; or it runs as its own process (UPBEAT_MONITOR=off) and died without saying goodbye.
- * - `off`     — UPBEAT_MONITOR=off and no checker process is running: none has ever written a heartbeat to this
+ * - `off`     — UPBEAT_MONITOR=off and no checker process is running: none has ever written a self-report to this
  *               database, or the last one stopped cleanly.
  */
 
 export const HEALTH_STATUSES = ['ok', 'behind', 'stalled', 'off'] as const;
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 
-/** A heartbeat older than this means the checker is gone or frozen (seven missed beats at the default 2 s). */
+/** A self-report older than this means the checker is gone or frozen (seven missed at the default 2 s). */
 export const STALE_AFTER_MS = 15_000;
 /** Scheduler lag p99 above this means checks start late enough for people to notice. */
 export const LAG_BEHIND_MS = 1_000;
 /** Event-loop lag p99 above this means the checker's process is too busy to keep time. */
 export const LOOP_BEHIND_MS = 1_000;
-/** The queue "keeps growing" when it rose at every one of at least this many beats in a row… */
-export const QUEUE_TREND_BEATS = 4;
+/** The queue "keeps growing" when it rose at every one of at least this many reports in a row… */
+export const QUEUE_TREND_REPORTS = 4;
 /** …and by at least this many checks overall (a queue of a few checks at a busy second is normal). */
 export const QUEUE_GROWTH_MIN = 20;
 
 const num = z.number();
 
-/** The figures lib/health.ts reads from a heartbeat; anything else in it is ignored. */
+/** The figures lib/health.ts reads from a self-report; anything else in it is ignored. */
 const statsSchema = z.object({
   scheduler: z.object({
     sites: num,
@@ -70,12 +70,12 @@ const statsSchema = z.object({
     activeResources: z.record(z.string(), num),
   }),
 });
-export type HeartbeatFigures = z.infer<typeof statsSchema>;
+export type SelfReportFigures = z.infer<typeof statsSchema>;
 
 export interface HealthInput {
-  heartbeat: Heartbeat | undefined;
+  report: SelfReport | undefined;
   now: number;
-  /** True when this process runs the checker itself (UPBEAT_MONITOR on), so a missing heartbeat is a fault. */
+  /** True when this process runs the checker itself (UPBEAT_MONITOR on), so a missing self-report is a fault. */
   isCheckerExpected: boolean;
 }
 
@@ -83,52 +83,52 @@ export interface HealthVerdict {
   status: HealthStatus;
   /** Why the status is not `ok`, in words for people; empty when it is. */
   reasons: string[];
-  /** The heartbeat's figures, when it has readable ones. */
-  figures: HeartbeatFigures | null;
+  /** The self-report's figures, when it has readable ones. */
+  figures: SelfReportFigures | null;
 }
 
-/** The figures of a heartbeat, or null when they are missing or of another shape (another version wrote them). */
-export function figuresOf(heartbeat: Heartbeat | undefined): HeartbeatFigures | null {
-  const parsed = statsSchema.safeParse(heartbeat?.stats);
+/** The figures of a self-report, or null when they are missing or of another shape (another version wrote them). */
+export function figuresOf(report: SelfReport | undefined): SelfReportFigures | null {
+  const parsed = statsSchema.safeParse(report?.stats);
   return parsed.success ? parsed.data : null;
 }
 
-/** True when the queue rose at each of the last QUEUE_TREND_BEATS beats, by QUEUE_GROWTH_MIN or more in all. */
+/** True when the queue rose at each of the last QUEUE_TREND_REPORTS reports, by QUEUE_GROWTH_MIN or more in all. */
 export function isQueueGrowing(trend: readonly number[]): boolean {
-  if (trend.length < QUEUE_TREND_BEATS) return false;
-  const recent = trend.slice(-QUEUE_TREND_BEATS);
+  if (trend.length < QUEUE_TREND_REPORTS) return false;
+  const recent = trend.slice(-QUEUE_TREND_REPORTS);
   for (let i = 1; i < recent.length; i++) if (recent[i]! < recent[i - 1]!) return false;
   return recent[recent.length - 1]! - recent[0]! >= QUEUE_GROWTH_MIN;
 }
 
-/** The status rules (see the module comment), as a pure function of the heartbeat and the time. */
-export function judgeHealth({ heartbeat, now, isCheckerExpected }: HealthInput): HealthVerdict {
-  const figures = figuresOf(heartbeat);
-  if (!heartbeat) {
+/** The status rules (see the module comment), as a pure function of the self-report and the time. */
+export function judgeHealth({ report, now, isCheckerExpected }: HealthInput): HealthVerdict {
+  const figures = figuresOf(report);
+  if (!report) {
     return isCheckerExpected
-      ? { status: 'stalled', reasons: ['the checker has not written a heartbeat: it did not start'], figures }
+      ? { status: 'stalled', reasons: ['the checker has not reported: it did not start'], figures }
       : { status: 'off', reasons: ['the checker is off here (UPBEAT_MONITOR=off) and no checker process runs'], figures };
   }
-  if (heartbeat.stoppedAt !== null) {
-    const when = new Date(heartbeat.stoppedAt).toISOString();
+  if (report.stoppedAt !== null) {
+    const when = new Date(report.stoppedAt).toISOString();
     return isCheckerExpected
       ? { status: 'stalled', reasons: [`the checker stopped at ${when}`], figures }
       : { status: 'off', reasons: [`the checker process stopped at ${when}`], figures };
   }
-  const ageMs = now - heartbeat.beatAt;
+  const ageMs = now - report.reportedAt;
   if (ageMs > STALE_AFTER_MS) {
     return {
       status: 'stalled',
-      reasons: [`no heartbeat from the checker (pid ${heartbeat.pid}) for ${Math.round(ageMs / 1000)} s`],
+      reasons: [`no self-report from the checker (pid ${report.pid}) for ${Math.round(ageMs / 1000)} s`],
       figures,
     };
   }
   if (figures === null) {
-    return { status: 'behind', reasons: ['the checker\u2019s heartbeat has no readable figures'], figures };
+    return { status: 'behind', reasons: ['the checker\u2019s self-report has no readable figures'], figures };
   }
   const reasons: string[] = [];
   // The recent lag (the last 30 s) says how the checker does now; the scheduler's own window reaches back many
-  // minutes and is used only when a heartbeat does not carry the recent one.
+  // minutes and is used only when a self-report does not carry the recent one.
   const recent = figures.recentLag;
   const lagP99Ms = recent ? (recent.count > 0 ? recent.p99Ms : 0) : figures.scheduler.lagP99Ms;
   const over = recent ? `in the last ${Math.round(recent.windowMs / 1000)} s` : 'recently';
@@ -171,8 +171,8 @@ export interface HealthReport {
     expected: 'in-process' | 'own-process';
     pid: number | null;
     startedAt: string | null;
-    heartbeatAt: string | null;
-    heartbeatAgeMs: number | null;
+    reportedAt: string | null;
+    reportAgeMs: number | null;
     stoppedAt: string | null;
   };
   scheduler: SchedulerStats & {
@@ -200,21 +200,21 @@ export interface HealthReport {
 
 export interface HealthSource {
   readonly file: string;
-  readHeartbeat(): Heartbeat | undefined;
+  readSelfReport(): SelfReport | undefined;
 }
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 const r1 = (ms: number) => Math.round(ms * 10) / 10;
 
-/** Reads the heartbeat and the database's size and judges them: the whole of GET /api/health. */
+/** Reads the self-report and the database's size and judges them: the whole of GET /api/health. */
 export function readHealth(
   store: HealthSource,
   options: { isCheckerExpected: boolean; now?: number },
 ): HealthReport {
   const now = options.now ?? Date.now();
-  const heartbeat = store.readHeartbeat();
+  const report = store.readSelfReport();
   const { status, reasons, figures: f } = judgeHealth({
-    heartbeat,
+    report,
     now,
     isCheckerExpected: options.isCheckerExpected,
   });
@@ -224,11 +224,11 @@ export function readHealth(
     at: new Date(now).toISOString(),
     checker: {
       expected: options.isCheckerExpected ? 'in-process' : 'own-process',
-      pid: heartbeat?.pid ?? null,
-      startedAt: iso(heartbeat?.startedAt),
-      heartbeatAt: iso(heartbeat?.beatAt),
-      heartbeatAgeMs: heartbeat ? Math.max(0, now - heartbeat.beatAt) : null,
-      stoppedAt: iso(heartbeat?.stoppedAt),
+      pid: report?.pid ?? null,
+      startedAt: iso(report?.startedAt),
+      reportedAt: iso(report?.reportedAt),
+      reportAgeMs: report ? Math.max(0, now - report.reportedAt) : null,
+      stoppedAt: iso(report?.stoppedAt),
     },
     scheduler: f && {
       ...f.scheduler,

@@ -1,5 +1,7 @@
-import type { ChartSample, RollupRow, Store, UptimeWindows } from '../db';
-import { presentCheck, presentSite, type ApiCheck, type ApiSite } from './api/present';
+import 'server-only';
+import type { ChartSample, RollupRow, Store } from '../db';
+import { presentCheck, presentSite, type ApiCheck } from './api/present';
+import { csvRecord } from './csv';
 import { AppError } from './errors';
 import { addEncoded, exactPercentile, newCounts, percentilesOf, type Counts } from './histogram';
 import {
@@ -12,22 +14,29 @@ import {
   type RollupTier,
   type Tier,
 } from './retention';
+import {
+  DEFAULT_RANGE,
+  RANGES,
+  RANGE_KEYS,
+  STRIP_SIZE,
+  type ChartSeries,
+  type HistoryPayload,
+  type LatencySummary,
+  type RangeKey,
+} from './history-types';
+
+export * from './history-types';
 
 /**
  * A site's history as the site page and its API read it: named time ranges, latency at a resolution a chart can
  * show (raw checks for short ranges, the right rollup for long ones), percentiles, uptime windows, the newest
- * certificate expiry, and exports of a range of raw checks. Type-only imports from db/, so client components
- * may import the constants and types here.
+ * certificate expiry, and exports of a range of raw checks. Server only: client components take the wire
+ * shapes and constants from lib/history-types.ts.
  */
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-export const RANGES = { '1h': HOUR, '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY, '90d': 90 * DAY, '1y': 365 * DAY } as const;
-export type RangeKey = keyof typeof RANGES;
-export const RANGE_KEYS = Object.keys(RANGES) as RangeKey[];
-export const DEFAULT_RANGE: RangeKey = '24h';
 
 /**
  * The range a site's page opens on when none is asked for: 1 h for a site added within the last hour (a day's
@@ -129,50 +138,6 @@ export function planChart(
 // ---------------------------------------------------------------------------------------------------------------
 // Chart points
 
-/**
- * Latency over time as parallel columns (what uPlot draws), one entry per point. A point is one check, or when
- * `bucketMs` > 0 every check in [t, t + bucketMs). Latency figures cover the checks that passed; a point where
- * none passed has nulls there and `failed` > 0. A point with `checks` 0 is a gap marker.
- */
-export interface ChartSeries {
-  /** Raw checks, or which rollup the points were merged from. */
-  source: Tier;
-  bucketMs: number;
-  /** Point time (bucket start), epoch ms. */
-  t: number[];
-  checks: number[];
-  failed: number[];
-  /** Total latency of the passed checks: mean, least, most. ms, rounded to 0.1. */
-  avg: (number | null)[];
-  min: (number | null)[];
-  max: (number | null)[];
-  /**
-   * Percentiles of the passed checks' latency, ms: exact from raw checks, from the merged histograms of the
-   * rollups otherwise (within RELATIVE_ERROR, see lib/histogram.ts). A one-check point has its latency in all
-   * three.
-   */
-  p50: (number | null)[];
-  p95: (number | null)[];
-  p99: (number | null)[];
-  /** Mean phases of the passed checks, ms: stacked, they add up to `avg`. */
-  dns: (number | null)[];
-  connect: (number | null)[];
-  tls: (number | null)[];
-  ttfb: (number | null)[];
-  transfer: (number | null)[];
-}
-
-/** Latency percentiles over a whole range. */
-export interface LatencySummary {
-  /** Passed checks they are taken over. */
-  passed: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-  /** True when read from raw checks (exact); false when from rollup histograms (within 3.85 %). */
-  exact: boolean;
-}
-
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
 const usToMs = (us: number | null) => (us === null ? null : round1(us / 1000));
 
@@ -252,26 +217,32 @@ function push(out: ChartSeries, acc: Acc): void {
   out.transfer.push(mean(acc.transfer));
 }
 
-/** The typical spacing of sorted times: the median of the differences (robust to one long outage). */
-function typicalStep(times: readonly number[]): number {
-  if (times.length < 2) return 0;
-  const diffs: number[] = [];
-  for (let i = 1; i < times.length; i++) diffs.push(times[i]! - times[i - 1]!);
-  diffs.sort((a, b) => a - b);
-  return diffs[Math.floor(diffs.length / 2)]!;
-}
+/** Spacings either side of a gap that tell the interval in force around it. */
+const GAP_WINDOW = 4;
 
-/** Point times in order, with a gap marker (a point with no checks) wherever they are more than a few steps apart. */
+/**
+ * Point times in order, with a gap marker (a point with no checks) wherever two points are more than a few
+ * steps apart. The step is the one in force where the gap is, not one for the whole range: the median of the
+ * spacings within GAP_WINDOW points either side (the gap's own included). A site whose interval changed (60 s
+ * to 10 s) keeps both stretches joined, each judged by its own rhythm; a median ignores a lone outage nearby,
+ * so a point between two outages still breaks from both. Checks store no interval, and the site's current one
+ * says nothing of older checks: their spacing is the interval that was in force.
+ */
 function withGaps(points: readonly Acc[], bucketMs: number, out: ChartSeries): void {
-  // A site checked less often than the bucket width leaves empty buckets between every two points; those are its
-  // rhythm, not gaps.
-  const step = Math.max(bucketMs, typicalStep(points.map((p) => p.t)));
-  const gap = step > 0 ? step * GAP_STEPS : Infinity;
-  let lastT = -Infinity;
-  for (const p of points) {
-    if (Number.isFinite(lastT) && p.t - lastT > gap) push(out, newAcc(lastT + (bucketMs || step)));
+  const diffs: number[] = [];
+  for (let i = 1; i < points.length; i++) diffs.push(points[i]!.t - points[i - 1]!.t);
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    if (i > 0) {
+      const d = i - 1; // the spacing before this point
+      const around = diffs.slice(Math.max(0, d - GAP_WINDOW), d + GAP_WINDOW + 1).sort((a, b) => a - b);
+      // A site checked less often than the bucket width leaves empty buckets between every two points; those
+      // are its rhythm, not gaps.
+      const step = Math.max(bucketMs, around[Math.floor(around.length / 2)]!);
+      const lastT = points[i - 1]!.t;
+      if (step > 0 && diffs[d]! > step * GAP_STEPS) push(out, newAcc(lastT + (bucketMs || step)));
+    }
     push(out, p);
-    lastT = p.t;
   }
 }
 
@@ -433,34 +404,9 @@ export function readChart(
 // ---------------------------------------------------------------------------------------------------------------
 // The site page's data
 
-/** How many of the newest checks the status strip shows. */
-export const STRIP_SIZE = 90;
-/** Rows per page of the site page's check log (`GET /api/sites/{id}/checks?limit=&before=`). */
-export const CHECKS_PAGE_SIZE = 50;
 /** How far back the page looks for a certificate expiry. */
 const TLS_LOOKBACK_MS = 30 * DAY;
 
-export interface ApiTls {
-  expiresAt: string;
-  issuer: string | null;
-  /** When a check last saw this certificate. */
-  seenAt: string;
-}
-
-/** `GET /api/sites/{id}/history?range=` — everything the site page draws, for one range. */
-export interface HistoryPayload {
-  site: ApiSite;
-  range: RangeKey;
-  from: string;
-  to: string;
-  chart: ChartSeries;
-  /** p50/p95/p99 of the range's passed checks. */
-  latency: LatencySummary;
-  /** The newest checks, oldest first, at most STRIP_SIZE. */
-  strip: ApiCheck[];
-  uptime: UptimeWindows;
-  tls: ApiTls | null;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -525,41 +471,23 @@ export const CSV_COLUMNS = [
   'tls_expires_at',
 ] as const;
 
-/** RFC 4180: a field holding a comma, quote or line break is quoted, with quotes doubled. */
-export function csvField(value: string | number | boolean | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/**
- * Error messages come from the network (a server's reason phrase, a certificate's names): one starting like a
- * spreadsheet formula gets a leading apostrophe so opening the file never evaluates it.
- */
-export function defuseFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
+/** One export record; the error message may start with whatever the site sent, and the writer defuses it. */
 export function csvLine(c: ApiCheck): string {
-  return (
-    [
-      c.checkedAt,
-      c.ok,
-      c.statusCode,
-      c.latencyMs,
-      c.timings.dnsMs,
-      c.timings.connectMs,
-      c.timings.tlsMs,
-      c.timings.ttfbMs,
-      c.timings.transferMs,
-      c.error?.kind ?? null,
-      c.error ? defuseFormula(c.error.message) : null,
-      c.lagMs,
-      c.tlsExpiresAt,
-    ]
-      .map(csvField)
-      .join(',') + '\r\n'
-  );
+  return csvRecord([
+    c.checkedAt,
+    c.ok,
+    c.statusCode,
+    c.latencyMs,
+    c.timings.dnsMs,
+    c.timings.connectMs,
+    c.timings.tlsMs,
+    c.timings.ttfbMs,
+    c.timings.transferMs,
+    c.error?.kind ?? null,
+    c.error?.message ?? null,
+    c.lagMs,
+    c.tlsExpiresAt,
+  ]);
 }
 
 /** A file name safe in any header and file system: `upbeat-example-com-24h-20250102T1030Z.csv`. */
@@ -599,7 +527,7 @@ export function exportStream(
   let started = false;
   const head =
     format === 'csv'
-      ? CSV_COLUMNS.join(',') + '\r\n'
+      ? csvRecord(CSV_COLUMNS)
       : `{"site":${JSON.stringify({ id: site.id, name: site.name, url: site.url })},"range":${JSON.stringify(range)},` +
         `"from":${JSON.stringify(iso(from))},"to":${JSON.stringify(iso(to))},"checks":[`;
   return new ReadableStream<Uint8Array>({

@@ -59,42 +59,89 @@ const intField = (label: string, min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
+/** A spec is matched on every check and returned in every list: a handful of ranges is all anyone needs. */
+export const EXPECTED_STATUS_LIMITS = { length: 200, ranges: 50 } as const;
+
 const expectedStatusField = z
   .union([z.string(), z.array(z.number().int())], { error: 'must be a string like "200-299,301" or a list of codes' })
   .transform((value, ctx) => {
+    // Bounded before parsing, so a huge spec costs nothing.
+    if (Array.isArray(value) ? value.length > EXPECTED_STATUS_LIMITS.ranges : value.length > EXPECTED_STATUS_LIMITS.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: Array.isArray(value)
+          ? `must list at most ${EXPECTED_STATUS_LIMITS.ranges} codes`
+          : `must be at most ${EXPECTED_STATUS_LIMITS.length} characters`,
+      });
+      return z.NEVER;
+    }
     const spec = Array.isArray(value) ? value.join(',') : value;
     const parsed = parseStatusSpec(spec);
     if (typeof parsed === 'string') {
       ctx.addIssue({ code: 'custom', message: parsed });
       return z.NEVER;
     }
+    if (parsed.length > EXPECTED_STATUS_LIMITS.ranges) {
+      ctx.addIssue({ code: 'custom', message: `must have at most ${EXPECTED_STATUS_LIMITS.ranges} codes or ranges` });
+      return z.NEVER;
+    }
     return normaliseStatusSpec(parsed);
   });
 
-/** Header names are HTTP tokens; the ones that frame the request belong to the client, not the site. */
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer']);
+/**
+ * Header names are HTTP tokens. Headers that frame the request or the connection belong to the client, not the
+ * site, and undici refuses several of them at send time, so they are refused when saved instead of failing every
+ * check. Values are printable ASCII: undici refuses most other characters, and credentials never need them.
+ */
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'upgrade', 'expect']);
+const HOP_BY_HOP_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'http2-settings',
+]);
 export const HEADER_LIMITS = { count: 20, nameLength: 64, valueLength: 1024 } as const;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+
+function headerProblem(name: string, value: string): string | null {
+  if (!HEADER_NAME.test(name) || name.length > HEADER_LIMITS.nameLength) {
+    return `"${name.slice(0, 40)}" is not a valid header name`;
+  }
+  const lower = name.toLowerCase();
+  if (RESERVED_HEADERS.has(lower)) return `"${name}" is set by Upbeat and cannot be overridden`;
+  if (HOP_BY_HOP_HEADERS.has(lower)) return `"${name}" is a hop-by-hop header, which Upbeat manages itself`;
+  if (value.length > HEADER_LIMITS.valueLength || !HEADER_VALUE.test(value)) {
+    return `the value of "${name}" must be at most ${HEADER_LIMITS.valueLength} printable ASCII characters on one line`;
+  }
+  return null;
+}
 
 const headersField = z
-  .record(z.string(), z.string({ error: 'each header value must be a string' }), {
-    error: 'must be an object of header names to string values',
+  .unknown()
+  .superRefine((raw, ctx) => {
+    // A record drops a `__proto__` key silently; say so instead of saving fewer headers than were sent.
+    if (raw !== null && typeof raw === 'object' && Object.hasOwn(raw, '__proto__')) {
+      ctx.addIssue({ code: 'custom', message: '"__proto__" is not a valid header name' });
+    }
   })
+  .pipe(
+    z.record(z.string(), z.string({ error: 'each header value must be a string' }), {
+      error: 'must be an object of header names to string values',
+    }),
+  )
   .superRefine((headers, ctx) => {
     const entries = Object.entries(headers);
     if (entries.length > HEADER_LIMITS.count) {
       ctx.addIssue({ code: 'custom', message: `must have at most ${HEADER_LIMITS.count} headers` });
     }
     for (const [name, value] of entries) {
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || name.length > HEADER_LIMITS.nameLength) {
-        ctx.addIssue({ code: 'custom', message: `"${name.slice(0, 40)}" is not a valid header name` });
-      } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
-        ctx.addIssue({ code: 'custom', message: `"${name}" is set by Upbeat and cannot be overridden` });
-      } else if (value.length > HEADER_LIMITS.valueLength || /[\r\n\0]/.test(value)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `the value of "${name}" must be at most ${HEADER_LIMITS.valueLength} characters on one line`,
-        });
-      }
+      const problem = headerProblem(name, value);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
     }
   });
 
@@ -142,18 +189,23 @@ export function nameFromUrl(url: string): string {
   return host.slice(0, SITE_LIMITS.nameMaxLength);
 }
 
-/** Turns zod issues into `{ field: message }`, one message per field (the first). */
+/**
+ * Turns zod issues into `{ field: message }`, one message per field (the first). Built from a Map, so a field
+ * called `__proto__` or `constructor` is named like any other instead of vanishing into the prototype.
+ */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
+  const fields = new Map<string, string>();
+  const add = (key: string, message: string) => {
+    if (!fields.has(key)) fields.set(key, message);
+  };
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) fields[key] ??= 'is not a known field';
+      for (const key of issue.keys) add(key, 'is not a known field');
       continue;
     }
-    const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '_';
-    fields[key] ??= issue.message;
+    add(issue.path.length > 0 ? issue.path.map(String).join('.') : '_', issue.message);
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
 function describe(fields: Record<string, string>): string {

@@ -1,12 +1,13 @@
 import type { Store } from '../db';
 import type { CheckRecord, SiteWithLastCheck } from './domain';
+import { getConfig } from './config';
 import { AppError } from './errors';
 import { nameFromUrl, validateNewSite, validateSitePatch } from './schemas';
 import { assertTargetAllowed } from './target-check';
 
 /**
- * The site verbs every door uses (REST API, server actions, CLI): validate with the shared schema, then call
- * the store. Bad input throws AppError('validation') before anything is written.
+ * The site verbs behind the REST API's route handlers (the site page uses parseSiteId too): validate with the
+ * shared schema, then call the store. Bad input throws AppError('validation') before anything is written.
  */
 
 export function parseSiteId(raw: string): number {
@@ -25,9 +26,23 @@ export function getSite(store: Store, id: number): SiteWithLastCheck {
   return site;
 }
 
-export async function createSite(store: Store, input: unknown): Promise<SiteWithLastCheck> {
+/**
+ * Adds a site. Refused with 409 `limit` once the database holds `maxSites` (UPBEAT_MAX_SITES): past some size
+ * the checker cannot keep its schedule, and a caller with write access must not be able to grow the database
+ * without bound. The count is taken after the last await, right before the synchronous insert, so parallel
+ * creates in this process cannot overshoot it.
+ */
+export async function createSite(
+  store: Store,
+  input: unknown,
+  limits: { maxSites: number } = { maxSites: getConfig().maxSites },
+): Promise<SiteWithLastCheck> {
   const site = validateNewSite(input);
   await assertTargetAllowed(site.url);
+  if (store.countSites() >= limits.maxSites) {
+    const max = limits.maxSites.toLocaleString('en-US');
+    throw new AppError('limit', `Upbeat holds at most ${max} sites (UPBEAT_MAX_SITES); delete one before adding more`);
+  }
   return store.createSite(site);
 }
 

@@ -37,7 +37,7 @@ if (files.some((f) => f.includes(`${path.sep}e2e${path.sep}`))) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  ['--import', 'tsx', '--import', './tests/helpers/allow-server-only.mjs', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
   { cwd: root, stdio: 'inherit', env },
 );
 process.exit(result.status ?? 1);

@@ -1,9 +1,12 @@
 'use client';
 
 import Link from 'next/link';
+import { useState } from 'react';
+import { api } from './api-client';
 
 /** Header links: settings and log out for the owner; log in for a public read-only visitor. */
 export function AccountMenu({ username }: { username: string | null }) {
+  const [error, setError] = useState('');
   if (!username) {
     return (
       <Link href="/login" className="header-link">
@@ -12,7 +15,12 @@ export function AccountMenu({ username }: { username: string | null }) {
     );
   }
   async function logout() {
-    await fetch('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+    setError('');
+    const result = await api.logout();
+    if (!result.ok) {
+      setError(`Could not log out: ${result.message}`);
+      return;
+    }
     window.location.assign('/login');
   }
   return (
@@ -23,6 +31,11 @@ export function AccountMenu({ username }: { username: string | null }) {
       <button type="button" className="btn btn-small" onClick={() => void logout()}>
         Log out
       </button>
+      {error && (
+        <span className="form-error" role="alert">
+          {error}
+        </span>
+      )}
     </>
   );
 }

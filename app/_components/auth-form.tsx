@@ -2,17 +2,20 @@
 
 import { useId, useState, type FormEvent } from 'react';
 import { passwordSchema } from '@/lib/auth/rules';
+import { api, describeFailure } from './api-client';
 
 interface Props {
   mode: 'setup' | 'login';
   /** Where to go after success: a path on this site. */
   next: string;
+  /** Setup only: the one-time code from the start log (`/setup?code=…`), needed from another machine. */
+  setupCode?: string;
 }
 
 type Errors = Partial<Record<'username' | 'password' | 'confirm', string>>;
 
 /** The owner's first-run account form and the login form: the same fields, different endpoints. */
-export function AuthForm({ mode, next }: Props) {
+export function AuthForm({ mode, next, setupCode }: Props) {
   const id = useId();
   const [username, setUsername] = useState(mode === 'setup' ? 'admin' : '');
   const [password, setPassword] = useState('');
@@ -37,24 +40,21 @@ export function AuthForm({ mode, next }: Props) {
     }
     setErrors({});
     setBusy(true);
-    try {
-      const res = await fetch(mode === 'setup' ? '/api/auth/setup' : '/api/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password }),
-      });
-      if (res.ok) {
-        // A full navigation, so every server page renders with the new session.
-        window.location.assign(next);
-        return;
-      }
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string; fields?: Errors } } | null;
-      setErrors(body?.error?.fields ?? {});
-      setFormError(body?.error?.message ?? `Upbeat answered ${res.status}`);
-    } catch {
-      setFormError('Could not reach Upbeat. Check the connection and try again.');
-    } finally {
-      setBusy(false);
+    const body = mode === 'setup' && setupCode ? { username, password, code: setupCode } : { username, password };
+    const result = mode === 'setup' ? await api.setup(body) : await api.login(body);
+    setBusy(false);
+    if (result.ok) {
+      // A full navigation, so every server page renders with the new session.
+      window.location.assign(next);
+      return;
+    }
+    const fields: Errors = {};
+    for (const name of ['username', 'password'] as const) if (result.fields[name]) fields[name] = result.fields[name];
+    setErrors(fields);
+    // Field problems show under their fields; the alert says only what belongs to no field.
+    const shown = Object.keys(fields).length;
+    if (shown < Object.keys(result.fields).length || shown === 0) {
+      setFormError(describeFailure(result, { username: 'User name', password: 'Password' }));
     }
   }
 

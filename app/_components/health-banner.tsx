@@ -2,21 +2,15 @@
 
 import useSWR from 'swr';
 import type { HealthReport } from '@/lib/health';
+import { api, unwrap, type HealthWire } from './api-client';
 import { useLiveEvents } from './live-events';
 import styles from './health-banner.module.css';
 
 export const HEALTH_KEY = '/api/health';
-/** How often the banner asks again; the checker writes its heartbeat every 2 s and is stalled after 15 s. */
+/** How often the banner asks again; the checker writes its self-report every 2 s and is stalled after 15 s. */
 const REFRESH_MS = 10_000;
 
-type HealthWire = Pick<HealthReport, 'status' | 'reasons'>;
-
-async function fetchHealth(url: string): Promise<HealthWire> {
-  const res = await fetch(url, { cache: 'no-store', headers: { accept: 'application/json' } });
-  // 503 is the "stalled" answer and carries the same body; anything else without JSON is an error.
-  if (!res.ok && res.status !== 503) throw new Error(`${url} answered ${res.status}`);
-  return (await res.json()) as HealthWire;
-}
+const fetchHealth = async (): Promise<HealthWire> => unwrap(await api.health());
 
 const HEADLINES: Partial<Record<HealthReport['status'], string>> = {
   behind: 'The monitor itself is behind — latency figures may be late.',

@@ -3,7 +3,8 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { ChartSeries } from '@/lib/history';
+import type { ChartSeries } from '@/lib/history-types';
+import { formatLocalTime } from './format';
 import styles from './latency-chart.module.css';
 
 /** Plot height in CSS px. Fixed, and reserved before the chart draws, so nothing below it moves. */
@@ -26,7 +27,7 @@ const PHASES = [
   { key: 'connect', label: 'Connect', color: '--chart-connect' },
   { key: 'tls', label: 'TLS', color: '--chart-tls' },
   { key: 'ttfb', label: 'First byte', color: '--chart-ttfb' },
-  { key: 'transfer', label: 'Transfer', color: '--latency-transfer' },
+  { key: 'transfer', label: 'Transfer', color: '--chart-transfer' },
 ] as const;
 
 type Palette = Record<
@@ -52,7 +53,7 @@ function readPalette(el: HTMLElement): Palette {
     '--chart-connect': read('--chart-connect'),
     '--chart-tls': read('--chart-tls'),
     '--chart-ttfb': read('--chart-ttfb'),
-    '--latency-transfer': read('--latency-transfer'),
+    '--chart-transfer': read('--chart-transfer'),
     font: `12px ${getComputedStyle(el).fontFamily}`,
   };
   probe.remove();
@@ -150,13 +151,7 @@ function bucketLabel(ms: number): string {
 }
 
 function describePoint(s: ChartSeries, i: number, stacked: boolean, fmt: (ms: number) => string): string {
-  const time = new Date(s.t[i]!).toLocaleString(undefined, {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: s.bucketMs === 0 ? '2-digit' : undefined,
-  });
+  const time = formatLocalTime(s.t[i]!);
   const parts = [s.bucketMs > 0 ? `${time}, ${bucketLabel(s.bucketMs)}` : time];
   if (s.checks[i] === 0) return `${parts[0]} · no checks`;
   const avg = s.avg[i];

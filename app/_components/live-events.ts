@@ -1,11 +1,13 @@
 'use client';
 
 import { useEffect, useEffectEvent, useSyncExternalStore } from 'react';
+import { api } from './api-client';
 
 /**
  * One EventSource per tab on `/api/events`, shared by every component that listens, opened while at least one
  * listens. `onOpen` fires on the first connection and after every reconnect: whatever happened while the stream
- * was down was not announced, so listeners reload what they show.
+ * was down was not announced, so listeners reload what they show. A stream the server refuses because the
+ * session has ended leads to the login page (through api-client.ts), not to a page that silently stops updating.
  */
 
 export interface LiveHandlers {
@@ -61,13 +63,16 @@ function open() {
   });
   es.addEventListener('error', () => {
     setStatus('reconnecting');
-    // CONNECTING: the browser retries by itself. CLOSED: it gave up (an HTTP error), so start over later.
+    // CONNECTING: the browser retries by itself. CLOSED: the server refused the stream with an HTTP error, which
+    // EventSource does not show: ask why (a 401 goes to the login page), then start over later.
     if (es.readyState === EventSource.CLOSED) {
       close();
-      reopenTimer ??= setTimeout(() => {
-        reopenTimer = null;
-        if (subscribers.size > 0) open();
-      }, REOPEN_MS);
+      void api.checkEventStream(EVENTS_URL).then(() => {
+        reopenTimer ??= setTimeout(() => {
+          reopenTimer = null;
+          if (subscribers.size > 0) open();
+        }, REOPEN_MS);
+      });
     }
   });
 }

@@ -3,21 +3,28 @@
 import { useRouter } from 'next/navigation';
 import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState, type MouseEvent } from 'react';
 import type { ApiSite } from '@/lib/api/present';
+import type { SiteState } from '@/lib/domain';
 import { api } from './api-client';
 import { RenderTimeContext } from './clock';
+import { ConfirmDelete } from './confirm-delete';
 import { useLiveStatus } from './live-events';
 import { Modal } from './modal';
+import styles from './overview.module.css';
+import { FIRST_ROWS, countStates, titleFor, type OverviewSiteWire, type OverviewWire } from './overview-types';
 import {
-  FIRST_ROWS,
-  compareSites,
-  countStates,
-  titleFor,
-  type OverviewSiteWire,
-  type OverviewWire,
-} from './overview-types';
-import { SiteForm } from './site-form';
+  SORT_KEYS,
+  applyView,
+  sortBy,
+  toggleState,
+  writeView,
+  type OverviewView,
+  type SortDir,
+  type SortKey,
+} from './overview-view';
+import { SiteForm, type KnownSite } from './site-form';
 import { SiteRow, type RowAction } from './site-row';
 import { Summary } from './summary';
+import { useToast } from './toast';
 import { removeSite, upsertSite, useOverview } from './use-overview';
 
 const MINUTE = 60_000;
@@ -31,21 +38,53 @@ function matches(site: OverviewSiteWire, query: string): boolean {
   return site.name.toLowerCase().includes(query) || site.url.toLowerCase().includes(query);
 }
 
+const SORT_LABELS: Record<SortKey, string> = { state: 'State', name: 'Site', latency: 'Latency', uptime: 'Uptime (24 h)' };
+const STATE_WORDS: Record<SiteState, string> = {
+  down: 'down',
+  degraded: 'degraded',
+  up: 'up',
+  pending: 'pending',
+  paused: 'paused',
+};
+
+/** The view in the address bar, without a navigation: a reload or a shared link shows the same list. */
+function showViewInUrl(view: OverviewView) {
+  const url = new URL(window.location.href);
+  url.search = writeView(url.searchParams, view).toString();
+  window.history.replaceState(window.history.state, '', url);
+}
+
 /** The overview page's live island: summary, search, the table of sites, and the add/edit/delete dialogs. */
-export function Overview({ initial, canWrite = true }: { initial: OverviewWire; canWrite?: boolean }) {
+export function Overview({
+  initial,
+  initialView,
+  canWrite = true,
+}: {
+  initial: OverviewWire;
+  /** Filter and order from the page's query (see overview-view.ts). */
+  initialView: OverviewView;
+  canWrite?: boolean;
+}) {
   const { data, update } = useOverview(initial);
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query.trim().toLowerCase());
+  const [view, setViewState] = useState<OverviewView>(initialView);
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [announcement, setAnnouncement] = useState('');
   const [actionError, setActionError] = useState<string | null>(null);
+  const { region: toastRegion, show: toast } = useToast();
   const formTitleId = useId();
   const deleteTitleId = useId();
 
+  const setView = useCallback((next: OverviewView) => {
+    setViewState(next);
+    showViewInUrl(next);
+  }, []);
+
   const counts = useMemo(() => data.partial?.counts ?? countStates(data.sites), [data]);
   const total = data.partial?.total ?? data.sites.length;
-  const sorted = useMemo(() => [...data.sites].sort(compareSites), [data.sites]);
+  const sorted = useMemo(() => applyView(data.sites, view), [data.sites, view]);
   const visible = useMemo(() => sorted.filter((s) => matches(s, deferredQuery)), [sorted, deferredQuery]);
+  const knownSites = useMemo<KnownSite[]>(() => data.sites.map(({ id, name, url }) => ({ id, name, url })), [data.sites]);
   // The page arrives with the first rows (down first: the ones that matter); the others render after
   // hydration, in the background, so a thousand sites neither bloat the HTML nor freeze the page.
   const firstRows = useMemo(() => visible.slice(0, FIRST_ROWS), [visible]);
@@ -57,10 +96,13 @@ export function Overview({ initial, canWrite = true }: { initial: OverviewWire; 
 
   useDownSignal(counts.down);
 
-  const say = useCallback((text: string) => {
-    setAnnouncement(text);
-    setActionError(null);
-  }, []);
+  const say = useCallback(
+    (text: string, tone?: 'warn') => {
+      toast(text, tone);
+      setActionError(null);
+    },
+    [toast],
+  );
 
   const onAction = useCallback(
     async (action: RowAction, site: OverviewSiteWire): Promise<void> => {
@@ -120,12 +162,31 @@ export function Overview({ initial, canWrite = true }: { initial: OverviewWire; 
   const deleting = dialog?.kind === 'delete' ? data.sites.find((s) => s.id === dialog.id) : undefined;
   const closeDialog = useCallback(() => setDialog(null), []);
 
-  const onSaved = async (site: ApiSite) => {
+  const onSaved = async (site: ApiSite, duplicateOf: KnownSite | undefined) => {
     const wasAdd = dialog?.kind === 'add';
     setDialog(null);
     await update((current) => upsertSite(current, site));
-    say(wasAdd ? `Added ${site.name}; its first check is on its way` : `Saved ${site.name}`);
+    const done = wasAdd ? `Added ${site.name}; its first check is on its way` : `Saved ${site.name}`;
+    if (duplicateOf) say(`${done}. The same URL is also monitored as ${duplicateOf.name}.`, 'warn');
+    else say(done);
   };
+
+  const sortHeader = (key: SortKey, className?: string) => {
+    const active = view.sort === key;
+    const ariaSort = active ? (view.dir === 'asc' ? 'ascending' : 'descending') : undefined;
+    return (
+      <th role="columnheader" scope="col" className={className} aria-sort={ariaSort}>
+        <button type="button" className={styles.sortButton} onClick={() => setView(sortBy(view, key))}>
+          {SORT_LABELS[key]}
+          <span className={styles.sortMark} aria-hidden="true" data-active={active || undefined}>
+            {active ? (view.dir === 'asc' ? '▲' : '▼') : '↕'}
+          </span>
+        </button>
+      </th>
+    );
+  };
+
+  const filterWords = view.states.map((s) => STATE_WORDS[s]).join(' or ');
 
   const addButton = (label: string) =>
     canWrite && (
@@ -142,7 +203,14 @@ export function Overview({ initial, canWrite = true }: { initial: OverviewWire; 
       <LiveNotice />
       <div className="overview-head">
         <h1 className="page-title">Sites</h1>
-        {total > 0 && <Summary counts={counts} total={total} />}
+        {total > 0 && (
+          <Summary
+            counts={counts}
+            total={total}
+            selected={view.states}
+            onToggle={(state) => setView(toggleState(view, state))}
+          />
+        )}
       </div>
 
       {actionError && (
@@ -191,27 +259,42 @@ export function Overview({ initial, canWrite = true }: { initial: OverviewWire; 
                 onChange={(e) => setQuery(e.target.value)}
               />
             </div>
+            <label className={styles.sortSelect}>
+              <span className="visually-hidden">Sort by</span>
+              <select
+                value={`${view.sort}:${view.dir}`}
+                onChange={(e) => {
+                  const [sort, dir] = e.target.value.split(':') as [SortKey, SortDir];
+                  setView({ ...view, sort, dir });
+                }}
+              >
+                {SORT_KEYS.flatMap((key) =>
+                  (['asc', 'desc'] as const).map((dir) => (
+                    <option key={`${key}:${dir}`} value={`${key}:${dir}`}>
+                      {sortOptionLabel(key, dir)}
+                    </option>
+                  )),
+                )}
+              </select>
+            </label>
             {addButton('New site')}
           </div>
           <div className="table-wrap">
             <table role="table" className="sites-table">
               <caption className="visually-hidden">
-                Sites, down first{deferredQuery ? `, matching “${deferredQuery}”` : ''}
+                Sites{filterWords ? ` ${filterWords}` : ''}, sorted by {sortOptionLabel(view.sort, view.dir)}
+                {deferredQuery ? `, matching “${deferredQuery}”` : ''}
               </caption>
               <thead role="rowgroup">
                 <tr role="row">
-                  <th role="columnheader" scope="col">State</th>
-                  <th role="columnheader" scope="col">Site</th>
+                  {sortHeader('state')}
+                  {sortHeader('name')}
                   <th role="columnheader" scope="col" className="num">
                     Status
                   </th>
-                  <th role="columnheader" scope="col" className="num">
-                    Latency
-                  </th>
+                  {sortHeader('latency', 'num')}
                   <th role="columnheader" scope="col">Last hour</th>
-                  <th role="columnheader" scope="col" className="num">
-                    Uptime (24 h)
-                  </th>
+                  {sortHeader('uptime', 'num')}
                   <th role="columnheader" scope="col">Checked</th>
                   <th role="columnheader" scope="col">
                     <span className="visually-hidden">Actions</span>
@@ -232,9 +315,16 @@ export function Overview({ initial, canWrite = true }: { initial: OverviewWire; 
             </table>
             {visible.length === 0 && (
               <p className="no-match">
-                No site matches “{query.trim()}”.{' '}
-                <button type="button" className="btn-link" onClick={() => setQuery('')}>
-                  Clear the search
+                {query.trim() !== '' ? `No ${filterWords ? `${filterWords} ` : ''}site matches “${query.trim()}”.` : `No site is ${filterWords}.`}{' '}
+                <button
+                  type="button"
+                  className="btn-link"
+                  onClick={() => {
+                    setQuery('');
+                    setView({ ...view, states: [] });
+                  }}
+                >
+                  {filterWords ? 'Show every site' : 'Clear the search'}
                 </button>
               </p>
             )}
@@ -246,6 +336,7 @@ export function Overview({ initial, canWrite = true }: { initial: OverviewWire; 
         <SiteForm
           key={dialog?.kind === 'edit' ? `edit-${dialog.id}` : 'add'}
           site={editing}
+          knownSites={knownSites}
           titleId={formTitleId}
           onSaved={onSaved}
           onCancel={closeDialog}
@@ -267,58 +358,22 @@ export function Overview({ initial, canWrite = true }: { initial: OverviewWire; 
         )}
       </Modal>
 
-      <p className="visually-hidden" aria-live="polite">
-        {announcement}
-      </p>
+      {toastRegion}
     </RenderTimeContext>
   );
 }
 
-function ConfirmDelete({
-  site,
-  titleId,
-  onCancel,
-  onDeleted,
-}: {
-  site: OverviewSiteWire;
-  titleId: string;
-  onCancel: () => void;
-  onDeleted: () => void;
-}) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const confirm = async () => {
-    setBusy(true);
-    const result = await api.deleteSite(site.id);
-    setBusy(false);
-    // Already gone (deleted in another tab) is what was asked for.
-    if (result.ok || result.status === 404) onDeleted();
-    else setError(result.message);
-  };
-  return (
-    <div className="confirm">
-      <h2 id={titleId} className="modal-title">
-        Delete {site.name}?
-      </h2>
-      <p>
-        Upbeat stops checking <strong>{site.url}</strong> and forgets its history. This cannot be undone.
-      </p>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="modal-actions">
-        {/* Cancel first and focused: the safe choice is the default one. */}
-        <button type="button" className="btn" onClick={onCancel} autoFocus>
-          Cancel
-        </button>
-        <button type="button" className="btn btn-danger" onClick={confirm} disabled={busy}>
-          Delete site
-        </button>
-      </div>
-    </div>
-  );
+function sortOptionLabel(key: SortKey, dir: SortDir): string {
+  switch (key) {
+    case 'state':
+      return dir === 'asc' ? 'state, down first' : 'state, paused first';
+    case 'name':
+      return dir === 'asc' ? 'name, A to Z' : 'name, Z to A';
+    case 'latency':
+      return dir === 'asc' ? 'latency, fastest first' : 'latency, slowest first';
+    case 'uptime':
+      return dir === 'asc' ? 'uptime, lowest first' : 'uptime, highest first';
+  }
 }
 
 /** When the stream drops, say so: the list may be out of date until it reconnects (which it does by itself). */

@@ -1,12 +1,26 @@
 'use client';
 
-import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { ApiSite } from '@/lib/api/present';
 import { HTTP_METHODS } from '@/lib/domain';
 import { SITE_LIMITS, fieldErrors, siteCreateSchema, sitePatchSchema } from '@/lib/schemas';
 import { DEFAULT_EXPECTED_STATUS } from '@/lib/status-codes';
 import { api } from './api-client';
-import type { OverviewSiteWire } from './overview-types';
+import { HeaderRows, headerChanges, rowsFromStored, type HeaderRow } from './header-rows';
+import styles from './site-form.module.css';
+
+/** What the form needs of a site to edit it (the REST API's site shape fits). */
+export type SiteFormSite = Pick<
+  ApiSite,
+  'id' | 'name' | 'url' | 'method' | 'intervalSeconds' | 'timeoutMs' | 'expectedStatus' | 'followRedirects' | 'headers'
+>;
+
+/** A site already monitored, to warn about a second one with the same URL. */
+export interface KnownSite {
+  id: number;
+  name: string;
+  url: string;
+}
 
 interface Values {
   url: string;
@@ -26,11 +40,26 @@ const FIELD_LABELS: Record<string, string> = {
   method: 'Method',
   expectedStatus: 'Expected status codes',
   followRedirects: 'Follow redirects',
+  headers: 'Request headers',
 };
 const FIELD_ORDER = Object.keys(FIELD_LABELS);
-const ADVANCED = new Set(['method', 'expectedStatus', 'followRedirects']);
+const ADVANCED = new Set(['method', 'expectedStatus', 'followRedirects', 'headers']);
 
-function initialValues(site: OverviewSiteWire | undefined): Values {
+/** The API names header problems `headers` or `headers.<name>`: all of them show by the header rows. */
+function fieldOf(key: string): string {
+  return key.startsWith('headers.') ? 'headers' : key;
+}
+
+/** The same URL as a browser would request it (`https://A.com` and `https://a.com/` are one site). */
+function sameUrl(a: string, b: string): boolean {
+  try {
+    return new URL(a.trim()).href === new URL(b.trim()).href;
+  } catch {
+    return false;
+  }
+}
+
+function initialValues(site: SiteFormSite | undefined): Values {
   return {
     url: site?.url ?? '',
     name: site?.name ?? '',
@@ -71,14 +100,18 @@ function toBody(v: Values, isEdit: boolean): Record<string, unknown> {
  */
 export function SiteForm({
   site,
+  knownSites = [],
   titleId,
   onSaved,
   onCancel,
 }: {
   /** The site to edit; absent to add one. */
-  site?: OverviewSiteWire;
+  site?: SiteFormSite;
+  /** The sites already monitored: a URL one of them has is allowed, with a warning. */
+  knownSites?: readonly KnownSite[];
   titleId: string;
-  onSaved: (site: ApiSite) => void;
+  /** `duplicateOf` names the site that already had this URL, if one did. */
+  onSaved: (site: ApiSite, duplicateOf: KnownSite | undefined) => void;
   onCancel: () => void;
 }) {
   const isEdit = site !== undefined;
@@ -87,8 +120,14 @@ export function SiteForm({
   const [values, setValues] = useState<Values>(() => initialValues(site));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [submitting, setSubmitting] = useState(false);
+  const [headerRows, setHeaderRows] = useState<HeaderRow[]>(() => rowsFromStored(site?.headers));
+  const storedHeaders = Object.keys(site?.headers ?? {}).length;
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const duplicateOf = useMemo(
+    () => knownSites.find((k) => k.id !== site?.id && sameUrl(k.url, values.url)),
+    [knownSites, site?.id, values.url],
+  );
 
   const set = <K extends keyof Values>(key: K, value: Values[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
@@ -96,7 +135,9 @@ export function SiteForm({
     if (errors[key]) setErrors(({ [key]: _gone, ...rest }) => rest);
   };
 
-  const showErrors = (fields: Record<string, string>) => {
+  const showErrors = (raw: Record<string, string>) => {
+    const fields: Record<string, string> = {};
+    for (const [key, message] of Object.entries(raw)) fields[fieldOf(key)] ??= message;
     setErrors(fields);
     if (Object.keys(fields).some((f) => ADVANCED.has(f))) setAdvancedOpen(true);
     const first = FIELD_ORDER.find((f) => fields[f] !== undefined);
@@ -111,6 +152,16 @@ export function SiteForm({
     e.preventDefault();
     if (submitting) return;
     const body = toBody(values, isEdit);
+    const headers = headerChanges(headerRows, storedHeaders);
+    if (headers.kind === 'retype') {
+      const names = headers.names.map((n) => `"${n}"`).join(', ');
+      showErrors({
+        headers: `need the value of ${names} typed again: saving headers replaces all of them, and stored values are never shown`,
+      });
+      return;
+    }
+    // Left out unless changed: the API keeps the stored (secret) values only when `headers` is not sent.
+    if (headers.kind === 'set') body.headers = headers.headers;
     const parsed = (isEdit ? sitePatchSchema : siteCreateSchema).safeParse(body);
     if (!parsed.success) {
       showErrors(fieldErrors(parsed.error));
@@ -123,7 +174,7 @@ export function SiteForm({
       showErrors(Object.keys(result.fields).length > 0 ? result.fields : { _: result.message });
       return;
     }
-    onSaved(result.value);
+    onSaved(result.value, duplicateOf);
   };
 
   const fieldProps = (field: keyof Values, hint?: boolean) => {
@@ -176,6 +227,11 @@ export function SiteForm({
         <p id={id('url-hint')} className="field-hint">
           The address to check, with http:// or https://
         </p>
+        {duplicateOf && (
+          <p className={styles.warning} data-testid="duplicate-warning">
+            Already monitored as <strong>{duplicateOf.name}</strong>. You can {isEdit ? 'save' : 'add'} it anyway.
+          </p>
+        )}
       </Field>
       <Field label="Name" htmlFor={id('name')} error={error('name')}>
         <input
@@ -225,7 +281,10 @@ export function SiteForm({
         open={advancedOpen}
         onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}
       >
-        <summary>Advanced</summary>
+        <summary>
+          Advanced
+          {headerRows.length > 0 && ` (${headerRows.length} ${headerRows.length === 1 ? 'header' : 'headers'})`}
+        </summary>
         <div className="advanced-body">
           <Field label="Method" htmlFor={id('method')} error={error('method')}>
             <select {...fieldProps('method')} value={values.method} onChange={(e) => set('method', e.target.value)}>
@@ -258,6 +317,15 @@ export function SiteForm({
             <label htmlFor={id('followRedirects')}>Follow redirects</label>
             {error('followRedirects')}
           </div>
+          <HeaderRows
+            idPrefix={uid}
+            rows={headerRows}
+            error={errors.headers && `${FIELD_LABELS.headers}: ${errors.headers}`}
+            onChange={(rows) => {
+              setHeaderRows(rows);
+              if (errors.headers) setErrors(({ headers: _gone, ...rest }) => rest);
+            }}
+          />
         </div>
       </details>
       <div className="modal-actions">

@@ -1,6 +1,6 @@
 import { memo } from 'react';
-import { formatLatency, formatUptime } from './format';
-import { hostOf, type OverviewSiteWire } from './overview-types';
+import { describeFailure, formatAddress, formatLatency, formatPercent } from './format';
+import type { OverviewSiteWire } from './overview-types';
 import { Sparkline } from './sparkline';
 import { StateBadge } from './state-badge';
 import { TimeAgo } from './time-ago';
@@ -15,7 +15,7 @@ function statusText(site: OverviewSiteWire): string {
 }
 
 /**
- * One site: state, name and host, newest result, last hour, 24 h uptime, when, and what can be done. Plain
+ * One site: state, name and address (host and path), why it is down in words, newest result, last hour, 24 h uptime, when, and what can be done. Plain
  * markup with no handlers of its own: the table listens once for every row (`data-action` on the buttons),
  * which keeps a thousand rows cheap to render and to hydrate. The roles are explicit because the stylesheet
  * lays rows out as grids, and some browsers drop a table's semantics when its display changes.
@@ -34,7 +34,8 @@ export const SiteRow = memo(function SiteRow({
   canWrite: boolean;
 }) {
   const last = site.lastCheck;
-  const errorTitle = last?.error ? `${last.error.kind}: ${last.error.message}` : undefined;
+  // Shown as text, not only in a tooltip: touch screens have no hover. A paused site's old failure is history.
+  const problem = last && !site.paused ? describeFailure(last) : null;
   const hidden = <span className="visually-hidden"> {site.name}</span>;
   return (
     <tr role="row" className="site-row" data-state={site.state} data-site-id={site.id}>
@@ -46,10 +47,15 @@ export const SiteRow = memo(function SiteRow({
           {site.name}
         </a>
         <span className="site-host" title={site.url}>
-          {hostOf(site.url)}
+          {formatAddress(site.url)}
         </span>
+        {problem && (
+          <span className="site-problem" title={problem} data-testid="site-problem">
+            {problem}
+          </span>
+        )}
       </th>
-      <td role="cell" className="cell-status" data-label="Status" title={errorTitle}>
+      <td role="cell" className="cell-status" data-label="Status">
         <span className={last && !last.ok ? 'text-down' : undefined}>{statusText(site)}</span>
       </td>
       <td role="cell" className="cell-latency" data-label="Latency">
@@ -59,7 +65,7 @@ export const SiteRow = memo(function SiteRow({
         <Sparkline spark={site.spark} windowEnd={windowEnd} />
       </td>
       <td role="cell" className="cell-uptime" data-label="24 h">
-        {formatUptime(site.uptime24h)}
+        {formatPercent(site.uptime24h)}
       </td>
       <td role="cell" className="cell-checked" data-label="Checked">
         <TimeAgo iso={last?.checkedAt ?? null} />

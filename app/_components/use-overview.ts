@@ -3,15 +3,15 @@
 import { useState } from 'react';
 import useSWR, { mutate } from 'swr';
 import type { ApiSite } from '@/lib/api/present';
+import { api, unwrap } from './api-client';
 import { useLiveEvents } from './live-events';
 import type { OverviewSiteWire, OverviewWire } from './overview-types';
 
 export const OVERVIEW_KEY = '/api/overview';
 
-async function fetchOverview(url: string): Promise<OverviewWire> {
-  const res = await fetch(url, { cache: 'no-store', headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-  return (await res.json()) as OverviewWire;
+/** Throws on failure (SWR's way); an ended session has already left for the login page by then. */
+async function fetchOverview(ids?: readonly number[]): Promise<OverviewWire> {
+  return unwrap(await api.overview(ids));
 }
 
 /** Keeps the objects of unchanged sites, so their memoised rows do not re-render. */
@@ -84,17 +84,18 @@ class Refresher {
         if (this.full) {
           this.full = false;
           this.ids.clear();
-          const next = await fetchOverview(OVERVIEW_KEY);
+          const next = await fetchOverview();
           await this.update((current) => keepUnchanged(current, next));
         } else {
           const ids = [...this.ids].slice(0, 500);
           for (const id of ids) this.ids.delete(id);
-          const part = await fetchOverview(`${OVERVIEW_KEY}?ids=${ids.join(',')}`);
+          const part = await fetchOverview(ids);
           await this.update((current) => mergePart(current, ids, part));
         }
       }
     } catch {
-      // The server is unreachable; the event stream is down too, and its reconnect reloads everything.
+      // Unreachable or failing: the event stream's reconnect reloads everything. An ended session (401) has
+      // already sent the page to the login page (api-client.ts).
       this.full = false;
       this.ids.clear();
     } finally {
@@ -111,7 +112,7 @@ export type OverviewUpdate = (fn: (current: OverviewWire) => OverviewWire) => Pr
  * add, edit or delete) without a request.
  */
 export function useOverview(initial: OverviewWire): { data: OverviewWire; update: OverviewUpdate } {
-  const { data } = useSWR<OverviewWire>(OVERVIEW_KEY, fetchOverview, {
+  const { data } = useSWR<OverviewWire>(OVERVIEW_KEY, () => fetchOverview(), {
     fallbackData: initial,
     revalidateOnMount: false,
     revalidateIfStale: false,

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { requireViewer } from '@/lib/auth/page';
+import { requireViewer } from '@/app/_server/auth-page';
 import { AccountSettings } from '../_components/account-settings';
 
 export const dynamic = 'force-dynamic';

@@ -16,11 +16,15 @@ export function presentLastCheck(c: LastCheck | null) {
   };
 }
 
-/** Header values may be credentials: only their first characters are ever sent back. */
+/** What every header value reads as: it is set, and nothing more. */
+export const MASKED_VALUE = '••••••••';
+
+/**
+ * Header values may be credentials: none of a value is ever sent back, not its first characters nor its length
+ * (a prefix such as `Bearer upb_` narrows a guess, a length tells a short password).
+ */
 export function maskHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([k, v]) => [k, v.length <= 8 ? '••••' : `${v.slice(0, 4)}••••`]),
-  );
+  return Object.fromEntries(Object.keys(headers).map((k) => [k, MASKED_VALUE]));
 }
 
 /** Every setting, by the one list of them, so a new setting reaches the API without a change here. */

@@ -4,9 +4,13 @@ import type { ApiToken, User } from '../../db/auth';
 import { getConfig } from '../config';
 import { AppError } from '../errors';
 import { fieldErrors } from '../schemas';
+import type { Client } from '../http/client-address';
+import { deviceIdOf, newDeviceToken } from './device';
+import { LoginLimits, rateLimited } from './login-limits';
 import { FailureLimiter } from './rate-limit';
 import { decoyHash, hashPassword, hashSecret, newSecret, verifyPassword } from './secrets';
 import { passwordSchema } from './rules';
+import { setupAnnouncement, setupCodeMatches } from './setup-code';
 
 /**
  * The owner's account: one-time setup, login with rate limiting, logout, password change (which ends every
@@ -25,6 +29,11 @@ const credentialsSchema = z.strictObject({
   password: passwordSchema,
 });
 
+const setupSchema = credentialsSchema.extend({
+  /** The one-time code from the start log; needed unless the browser is on the server's own machine. */
+  code: z.string().max(200).optional(),
+});
+
 const loginSchema = credentialsSchema.extend({
   // Login must not reveal the password rule, only whether the pair is right.
   password: z.string({ error: 'is required' }).min(1, 'is required').max(1024, 'must be at most 1024 characters'),
@@ -33,6 +42,8 @@ const loginSchema = credentialsSchema.extend({
 const passwordChangeSchema = z.strictObject({
   currentPassword: z.string({ error: 'is required' }).min(1, 'is required').max(1024),
   newPassword: credentialsSchema.shape.password,
+  /** Also revoke every API token made in Settings (UPBEAT_API_TOKEN is configuration and stays). */
+  revokeTokens: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 const tokenNameSchema = z.strictObject({
@@ -68,49 +79,73 @@ export async function ensureAccountFromEnv(store: Store): Promise<void> {
   store.createFirstUser('admin', await hashPassword(password));
 }
 
+/** At start: with no account yet, prints the setup link with its one-time code (see lib/auth/setup-code.ts). */
+export async function announceSetup(store: Store): Promise<void> {
+  await ensureAccountFromEnv(store);
+  const { port, host } = getConfig();
+  if (needsSetup(store)) console.log(setupAnnouncement(port, host));
+}
+
 export interface NewSession {
   secret: string;
   user: User;
   expiresAt: number;
+  /** A fresh known-device cookie value for this browser (lib/auth/device.ts). */
+  deviceToken: string;
 }
 
 function startSession(store: Store, user: User): NewSession {
   const secret = newSecret();
   const expiresAt = Date.now() + SESSION_TTL_MS;
   store.createSession(hashSecret(secret), user.id, expiresAt);
-  return { secret, user, expiresAt };
+  return { secret, user, expiresAt, deviceToken: newDeviceToken(user) };
 }
 
-/** Creates the one account and signs it in. Refused (409) once any account exists. */
-export async function setupAccount(store: Store, input: unknown): Promise<NewSession> {
-  const { username, password } = parse(credentialsSchema, input, 'account');
+/**
+ * Creates the one account and signs it in. Refused (409) once any account exists, and (403) unless the browser
+ * is on the server's own machine or brings the setup code printed in the start log: until the account exists,
+ * whoever reaches /setup first would own the monitor.
+ */
+export async function setupAccount(store: Store, input: unknown, client: Client): Promise<NewSession> {
+  const { username, password, code } = parse(setupSchema, input, 'account');
   if (!needsSetup(store)) throw new AppError('conflict', 'The account already exists; log in instead');
+  if (!client.isLocal && !setupCodeMatches(code)) {
+    throw new AppError(
+      'forbidden',
+      "From another machine, open the setup link printed in Upbeat's start log (it carries a one-time code), " +
+        'or open /setup on the server itself',
+    );
+  }
   const user = store.createFirstUser(username, await hashPassword(password));
   if (!user) throw new AppError('conflict', 'The account already exists; log in instead');
   return startSession(store, user);
 }
 
-const byAddress = new FailureLimiter(10, 15 * 60_000);
-const byAccount = new FailureLimiter(20, 15 * 60_000);
+const loginLimits = new LoginLimits();
 
-/** Verifies a user name and password; rate-limited per client address and per account. */
-export async function login(store: Store, input: unknown, clientAddress: string): Promise<NewSession> {
+/**
+ * Verifies a user name and password, within the limits of lib/auth/login-limits.ts: a browser with a valid
+ * device cookie of the account is limited only by its own failures.
+ */
+export async function login(
+  store: Store,
+  input: unknown,
+  from: { client: Client; deviceToken: string | undefined },
+): Promise<NewSession> {
   const { username, password } = parse(loginSchema, input, 'login');
-  const wait = Math.max(byAddress.retryAfter(clientAddress), byAccount.retryAfter(username));
-  if (wait > 0) {
-    throw new AppError('rate_limited', `Too many failed logins; try again in ${Math.ceil(wait / 1000)} s`);
-  }
   const user = store.findUserByName(username);
+  const attempt = loginLimits.begin({
+    address: from.client.address,
+    accountId: user?.id,
+    deviceId: user ? deviceIdOf(user, from.deviceToken) : undefined,
+  });
   // A missing account costs the same scrypt as a wrong password, so timing does not tell them apart.
   const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
   if (!user || !ok) {
-    byAddress.fail(clientAddress);
-    byAccount.fail(username);
-    console.warn(`[auth] failed login for ${JSON.stringify(username)} from ${clientAddress}`);
+    console.warn(`[auth] failed login for ${JSON.stringify(username)} from ${from.client.address}`);
     throw new AppError('unauthorized', 'Wrong user name or password');
   }
-  byAddress.reset(clientAddress);
-  byAccount.reset(username);
+  attempt.succeeded();
   return startSession(store, user);
 }
 
@@ -124,13 +159,25 @@ export function userForSession(store: Store, secret: string | undefined): User |
   return store.sessionUser(hashSecret(secret));
 }
 
-/** Changes the password and ends EVERY session of the account, this one included. */
-export async function changePassword(store: Store, user: User, input: unknown): Promise<void> {
-  const { currentPassword, newPassword } = parse(passwordChangeSchema, input, 'password change');
+// A stolen session must not become an unlimited oracle for the current password.
+const currentPasswordFailures = new FailureLimiter(5, 15 * 60_000);
+
+/**
+ * Changes the password and ends EVERY session of the account, this one included; with `revokeTokens: true` also
+ * revokes every API token, in the same transaction. Wrong current passwords are limited to 5 in 15 minutes per
+ * account, counted before the hash is awaited.
+ */
+export async function changePassword(store: Store, user: User, input: unknown): Promise<{ revokedTokens: number }> {
+  const { currentPassword, newPassword, revokeTokens } = parse(passwordChangeSchema, input, 'password change');
+  const key = `user:${user.id}`;
+  const wait = currentPasswordFailures.retryAfter(key);
+  if (wait > 0) throw rateLimited(wait);
+  currentPasswordFailures.fail(key);
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
     throw new AppError('validation', 'The current password is wrong', { currentPassword: 'is wrong' });
   }
-  store.changePassword(user.id, await hashPassword(newPassword));
+  currentPasswordFailures.reset(key);
+  return store.changePassword(user.id, await hashPassword(newPassword), { revokeTokens: revokeTokens === true });
 }
 
 export const TOKEN_PREFIX = 'upb_';

@@ -2,6 +2,7 @@ import type { Store } from '../../db';
 import type { User } from '../../db/auth';
 import { getConfig } from '../config';
 import { AppError } from '../errors';
+import { clientOf } from '../http/client';
 import { ensureAccountFromEnv, userForSession } from './accounts';
 import { hashSecret, secretsEqual } from './secrets';
 
@@ -47,7 +48,7 @@ export function isCrossSite(req: Request): boolean {
   if (site && site !== 'same-origin' && site !== 'none') return true;
   const origin = req.headers.get('origin');
   if (!origin) return false;
-  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
+  const host = clientOf(req).host;
   try {
     return new URL(origin).host !== host;
   } catch {
@@ -83,10 +84,12 @@ export async function authorize(store: Store, req: Request, access: Access): Pro
   );
 }
 
-/** The Set-Cookie value for a new session (Secure when the request came over https). */
+/**
+ * The Set-Cookie value for a new session: Secure when the client's side of the request was https (the socket, or
+ * a trusted proxy's X-Forwarded-Proto; see lib/http/client-address.ts).
+ */
 export function sessionCookie(req: Request, secret: string, maxAgeSeconds: number): string {
-  const https =
-    new URL(req.url).protocol === 'https:' || req.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+  const https = clientOf(req).https;
   const parts = [
     `${SESSION_COOKIE}=${encodeURIComponent(secret)}`,
     'Path=/',
@@ -100,9 +103,4 @@ export function sessionCookie(req: Request, secret: string, maxAgeSeconds: numbe
 
 export function clearedSessionCookie(): string {
   return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
-}
-
-/** The client's address for rate limiting: the socket's, or the proxy's forwarded value. */
-export function clientAddressOf(req: Request): string {
-  return req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || 'local';
 }

@@ -14,7 +14,7 @@ import {
   formatTableHeader,
   formatTableRow,
   urlColumnWidth,
-  type CheckRow,
+  type UrlResult,
   type OutputFormat,
   type RunSummary,
 } from './formats';
@@ -51,9 +51,6 @@ A URL is up when it answers ${DEFAULT_EXPECTED_STATUS} (redirects followed) with
 Progress goes to stderr. Ctrl-C stops the run and reports the checks done.
 
 Exit status: 0 all up, 1 any down, 2 bad usage or list, 130 interrupted.
-
-Without arguments, \`npm run check\` is the developer check instead: it runs
-npm run lint, npm run typecheck and npm test, and exits with their status.
 `;
 
 const SHORT_USAGE =
@@ -239,7 +236,7 @@ async function openSink(output: string | null, stdout: NodeJS.WritableStream): P
   };
 }
 
-function toRow(url: string, result: CheckResult): CheckRow {
+function toRow(url: string, result: CheckResult): UrlResult {
   return {
     url,
     ...toCheckOutcome(result),
@@ -358,7 +355,7 @@ async function runChecks(options: CheckOptions, list: UrlList, sink: Sink, io: C
   const isTable = options.format === 'table';
   const expectedStatus = statusRangesOf(DEFAULT_EXPECTED_STATUS);
   const total = list.urls.length;
-  const rows: (CheckRow | undefined)[] = new Array<CheckRow | undefined>(total);
+  const rows: (UrlResult | undefined)[] = new Array<UrlResult | undefined>(total);
   let done = 0;
   let down = 0;
   const width = urlColumnWidth(list.urls.map((u) => u.url));
@@ -410,7 +407,7 @@ async function runChecks(options: CheckOptions, list: UrlList, sink: Sink, io: C
     timeoutMs: options.timeoutMs,
     duplicates: list.duplicates.length,
   };
-  const finished = rows.filter((row): row is CheckRow => row !== undefined);
+  const finished = rows.filter((row): row is UrlResult => row !== undefined);
   if (isTable) sink.write(`\n${formatSummaryLine(summary)}`);
   else if (options.format === 'csv') sink.write(formatCsv(finished));
   else sink.write(formatJson(finished, summary));

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { getConfig } from '../config';
+import { childEnv, getConfig } from '../config';
 
 const root = process.cwd();
 const buildId = path.join(root, getConfig().distDir, 'BUILD_ID');
@@ -24,6 +24,8 @@ const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
 const sourcesAt = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
 if (builtAt === 0 || sourcesAt > builtAt) {
   console.log(builtAt === 0 ? 'upbeat: first start, building the web app…' : 'upbeat: sources changed, rebuilding…');
-  const result = spawnSync('npx', ['next', 'build'], { stdio: 'inherit', cwd: root });
+  // Without this, a first build prints Next.js's telemetry notice (and would send telemetry) on a new machine.
+  const env = childEnv({ NEXT_TELEMETRY_DISABLED: '1' });
+  const result = spawnSync('npx', ['next', 'build'], { stdio: 'inherit', cwd: root, env });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

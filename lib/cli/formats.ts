@@ -1,3 +1,4 @@
+import { csvRecord, type CsvValue } from '../csv';
 import type { CheckError, CheckOutcome, TlsInfo, Timings } from '../domain';
 
 /**
@@ -9,7 +10,7 @@ export const OUTPUT_FORMATS = ['table', 'csv', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** One checked URL, as the outputs show it: the stored check and the hops. Times epoch ms; durations ms. */
-export interface CheckRow extends CheckOutcome {
+export interface UrlResult extends CheckOutcome {
   url: string;
   redirects: number;
   finalUrl: string;
@@ -31,7 +32,7 @@ export interface RunSummary {
   duplicates: number;
 }
 
-export function stateOf(row: CheckRow): 'up' | 'down' {
+export function stateOf(row: UrlResult): 'up' | 'down' {
   return row.ok ? 'up' : 'down';
 }
 
@@ -71,7 +72,7 @@ export function formatTableHeader(width: number): string {
   return tableLine('URL', 'STATE', 'CODE', 'MS', 'ERROR', width);
 }
 
-export function formatTableRow(row: CheckRow, width: number): string {
+export function formatTableRow(row: UrlResult, width: number): string {
   const error = row.error ? `${row.error.kind}: ${oneLine(row.error.message)}` : '';
   return tableLine(
     row.url,
@@ -100,7 +101,8 @@ export function formatProgress(done: number, total: number, down: number): strin
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// CSV (RFC 4180: CRLF line ends, a field quoted when it holds a comma, a quote, CR or LF, quotes doubled)
+// CSV, through lib/csv.ts: RFC 4180, and the cells a site controls (error text, final URL, certificate issuer)
+// defused so a spreadsheet never runs them as formulas
 
 export const CSV_COLUMNS = [
   'url',
@@ -122,18 +124,12 @@ export const CSV_COLUMNS = [
   'checked_at',
 ] as const;
 
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 function isoOrNull(epochMs: number | null | undefined): string | null {
   if (epochMs === null || epochMs === undefined || !Number.isFinite(epochMs)) return null;
   return new Date(epochMs).toISOString();
 }
 
-function csvRecord(row: CheckRow): (string | number | null)[] {
+function csvValues(row: UrlResult): CsvValue[] {
   const t = row.timings;
   return [
     row.url,
@@ -157,10 +153,10 @@ function csvRecord(row: CheckRow): (string | number | null)[] {
 }
 
 /** A header and one record a row, in the order given; times as ISO 8601, durations in ms to a tenth. */
-export function formatCsv(rows: readonly CheckRow[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const row of rows) lines.push(csvRecord(row).map(csvField).join(','));
-  return lines.join('\r\n') + '\r\n';
+export function formatCsv(rows: readonly UrlResult[]): string {
+  let text = csvRecord(CSV_COLUMNS);
+  for (const row of rows) text += csvRecord(csvValues(row));
+  return text;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -184,7 +180,7 @@ export interface JsonReport {
   summary: RunSummary & { checksPerSecond: number };
 }
 
-export function toJsonReport(rows: readonly CheckRow[], summary: RunSummary): JsonReport {
+export function toJsonReport(rows: readonly UrlResult[], summary: RunSummary): JsonReport {
   return {
     results: rows.map((row) => ({
       url: row.url,
@@ -209,6 +205,6 @@ export function toJsonReport(rows: readonly CheckRow[], summary: RunSummary): Js
   };
 }
 
-export function formatJson(rows: readonly CheckRow[], summary: RunSummary): string {
+export function formatJson(rows: readonly UrlResult[], summary: RunSummary): string {
   return JSON.stringify(toJsonReport(rows, summary), null, 2) + '\n';
 }

@@ -1,13 +1,17 @@
 import type { Store } from '../../db';
 import { getConfig } from '../config';
 import { getStore } from '../store';
+import { onStopSignals } from '../stop-signals';
 import { addressPolicy } from '../target-policy';
 import { startMonitor, type Monitor } from './monitor';
 
 const KEY = Symbol.for('upbeat.monitor');
 type Holder = { [KEY]?: Monitor };
 
-/** The running checker of this process, if any (health endpoints read its stats). */
+/**
+ * The running checker of this process, if any. GET /api/health does not ask it: it reads the self-report from the
+ * database, which is the same whether the checker runs here or in its own process.
+ */
 export function currentMonitor(): Monitor | undefined {
   return (globalThis as Holder)[KEY];
 }
@@ -59,26 +63,24 @@ function installShutdown(monitor: Monitor, store: Store, ownsSignals: boolean, l
     store.close();
   });
   if (!ownsSignals) return;
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
+  onStopSignals({
+    stop(signal) {
+      const { inFlight } = monitor.stats().scheduler;
+      log(`[upbeat] ${signal}: stopping, waiting for ${inFlight} checks in flight`);
+      monitor.stop().then(
+        () => {
+          store.close();
+          process.exit(0);
+        },
+        (err: unknown) => {
+          console.error('[upbeat] error while stopping', err);
+          process.exit(1);
+        },
+      );
+    },
+    force(signal) {
       log(`[upbeat] ${signal} again: exiting without waiting`);
       process.exit(1);
-    }
-    stopping = true;
-    const { inFlight } = monitor.stats().scheduler;
-    log(`[upbeat] ${signal}: stopping, waiting for ${inFlight} checks in flight`);
-    monitor.stop().then(
-      () => {
-        store.close();
-        process.exit(0);
-      },
-      (err: unknown) => {
-        console.error('[upbeat] error while stopping', err);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+    },
+  });
 }

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import type { TlsInfo } from '../domain';
+import { addressPolicy } from '../target-policy';
 
 /**
  * The connection half of a check: resolve, connect, handshake — each phase timed on the monotonic clock and each
@@ -80,6 +81,10 @@ export interface ConnectRequest {
   host: string;
   port: number;
   lookup: LookupFn;
+  /**
+   * The target policy for the address dialled. Without one, the addresses every policy refuses (metadata,
+   * link-local, multicast, reserved) still are: no caller can forget them.
+   */
   allowAddress?: AddressPolicy | undefined;
   /** Trusted CA certificates (PEM) in place of Node's bundled roots. */
   ca?: string | readonly string[] | undefined;
@@ -106,7 +111,9 @@ export class ConnectError extends Error {
   }
 }
 
-/** Code of a connect refused by the address policy; classified as `unknown`. */
+const ALWAYS_REFUSED = addressPolicy({ blockPrivate: false });
+
+/** Code of a connect refused by the address policy; classified as `blocked`. */
 export const ADDRESS_REFUSED = 'UPBEAT_ADDRESS_REFUSED';
 
 /**
@@ -144,7 +151,7 @@ async function connectFirst(
   for (const { address, family } of addresses) {
     // The one place a connect-time address policy applies: after resolution, on the exact address dialled, so a
     // name cannot resolve to one address for the check and another for the connection.
-    const reason = req.allowAddress?.(address) ?? null;
+    const reason = (req.allowAddress ?? ALWAYS_REFUSED)(address);
     if (reason !== null) {
       refusal ??= reason;
       continue;

@@ -2,13 +2,14 @@ import type { Store } from '../../db';
 import type { Site } from '../domain';
 import { statusRangesOf } from '../status-codes';
 import { toCheckOutcome } from './check-outcome';
-import { startHeartbeat, type HeartbeatWriter } from './heartbeat';
+import { startSelfReport, type SelfReporter } from './self-report';
 import { probe, type ProbeOptions } from './probe';
 import { Recorder, type RecorderOptions, type RecorderStats } from './recorder';
 import { Scheduler, type SchedulerStats } from './scheduler';
 import { getConfig } from '../config';
 import type { Retention } from '../retention';
 import { startPruner } from './pruner';
+import { startConfiguredBackups } from '../backup/schedule';
 
 export interface MonitorOptions {
   store: Store;
@@ -17,8 +18,8 @@ export interface MonitorOptions {
   syncMs?: number;
   probeOptions?: ProbeOptions;
   recorder?: RecorderOptions;
-  /** How often the checker writes its heartbeat into the database (see heartbeat.ts), ms. Default 2,000. */
-  heartbeatMs?: number;
+  /** How often the checker writes its self-report into the database (see self-report.ts), ms. Default 2,000. */
+  selfReportMs?: number;
   /** History retention the pruner keeps to; default the configured one (UPBEAT_RETAIN_*), `false` for no pruner. */
   retention?: Retention | false;
 }
@@ -45,18 +46,18 @@ export interface Monitor {
 export function startMonitor(options: MonitorOptions): Monitor {
   const { store } = options;
   const startedAt = Date.now();
-  let heartbeat: HeartbeatWriter | null = null;
+  let selfReport: SelfReporter | null = null;
   const recorder = new Recorder(store, {
     ...options.recorder,
     onFlush: (info) => {
-      heartbeat?.noteBatch(info);
+      selfReport?.noteBatch(info);
       options.recorder?.onFlush?.(info);
     },
   });
   const scheduler = new Scheduler({
     concurrency: options.concurrency,
     runCheck: async (site: Site, due) => {
-      heartbeat?.noteLag(due.lagMs);
+      selfReport?.noteLag(due.lagMs);
       const result = await probe(
         {
           url: site.url,
@@ -88,17 +89,18 @@ export function startMonitor(options: MonitorOptions): Monitor {
   syncSites();
   scheduler.start();
   const syncTimer = setInterval(syncSites, options.syncMs ?? 250);
-  heartbeat = startHeartbeat({
+  selfReport = startSelfReport({
     sink: store,
     scheduler: () => scheduler.stats(),
     recorder: () => recorder.stats(),
     startedAt,
-    everyMs: options.heartbeatMs,
+    everyMs: options.selfReportMs,
   });
 
   // History past retention is deleted in small batches on its own timer (see pruner.ts).
   const retention = options.retention ?? getConfig().retention;
   const pruner = retention === false ? null : startPruner({ store, retention });
+  const backups = startConfiguredBackups(store.file); // UPBEAT_BACKUP_DIR unset: none
 
   let stopping: Promise<void> | null = null;
   return {
@@ -108,9 +110,10 @@ export function startMonitor(options: MonitorOptions): Monitor {
       stopping ??= (async () => {
         clearInterval(syncTimer);
         await pruner?.stop();
+        await backups?.stop();
         await scheduler.stop();
         recorder.close();
-        heartbeat?.stop();
+        selfReport?.stop();
       })();
       return stopping;
     },

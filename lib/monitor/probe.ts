@@ -51,7 +51,7 @@ export interface ProbeOptions {
   /**
    * Connect-time address policy, asked for every resolved address before it is dialled: return null to allow
    * it, or the reason to refuse it. Refused addresses are skipped; when none is left the check fails with kind
-   * `unknown` and that reason.
+   * `blocked` and that reason.
    */
   allowAddress?: AddressPolicy;
   /** Trusted CA certificates (PEM) in place of Node's bundled roots, e.g. for a private CA. */

@@ -45,7 +45,7 @@ interface Entry {
   key: number; // due time
   siteId: number;
   gen: number;
-  /** A slot on the site's regular phase grid; the other kind is a one-off "check now". */
+  /** A slot on the site's regular grid; the other kind is a one-off "check now". */
   isSlot: boolean;
 }
 
@@ -61,7 +61,7 @@ interface Tracked {
  * A stable offset of each site inside its interval, from its id, so sites spread evenly over the interval and a
  * restart keeps the spread. (A 32-bit integer mix; ids are small consecutive integers and must not cluster.)
  */
-export function phaseOf(siteId: number, intervalMs: number): number {
+export function offsetOf(siteId: number, intervalMs: number): number {
   let h = siteId >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
@@ -71,9 +71,9 @@ export function phaseOf(siteId: number, intervalMs: number): number {
 
 /** The first slot of the site's grid at or after `t`. */
 export function nextSlotAtOrAfter(siteId: number, intervalMs: number, t: number): number {
-  const phase = phaseOf(siteId, intervalMs);
-  const k = Math.ceil((t - phase) / intervalMs);
-  return k * intervalMs + phase;
+  const offset = offsetOf(siteId, intervalMs);
+  const k = Math.ceil((t - offset) / intervalMs);
+  return k * intervalMs + offset;
 }
 
 const intervalMsOf = (s: Site) => s.intervalSeconds * 1000;
@@ -93,7 +93,7 @@ function changesWhatIsChecked(a: Site, b: Site): boolean {
 /**
  * Decides when each site is checked. One timer for the earliest due check (a min-heap of due times), one global
  * bound on checks in flight (p-limit), never two checks of one site at once. Slots sit on a per-site grid
- * (`k * interval + phase`), so the next due time is the previous one plus the interval and nothing drifts; a
+ * (`k * interval + offset`), so the next due time is the previous one plus the interval and nothing drifts; a
  * check that could not start on time starts as soon as it can and its lag is recorded; slots missed during a
  * stall are folded into one check.
  */

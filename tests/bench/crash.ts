@@ -234,8 +234,8 @@ interface Resume {
 function checkerStartedAt(file: string): number {
   const store = openStore(file, { decideState: nextSiteState });
   try {
-    const hb = store.readHeartbeat();
-    if (!hb || hb.stoppedAt !== null) throw new Error('no running checker heartbeat after the restart');
+    const hb = store.readSelfReport();
+    if (!hb || hb.stoppedAt !== null) throw new Error('no running checker self-report after the restart');
     return hb.startedAt;
   } finally {
     store.close();
@@ -421,7 +421,7 @@ async function main(): Promise<void> {
       `100-599 or null, lag ≥ 0, time within the run; no orphan check, dangling last_check_id or foreign-key ` +
       `violation; per-minute rollups (where the table exists) count exactly the raw rows of each minute.`,
     `Resume: every non-paused site present at the kill has a check within ${flags.interval} + ${flags.slack} s of the ` +
-      `checker's start (its heartbeat's startedAt); busiest second in the first interval ≤ 1.5 × steady (sites / ` +
+      `checker's start (its self-report's startedAt); busiest second in the first interval ≤ 1.5 × steady (sites / ` +
       `interval).`,
     `Seed ${flags.seed}; ${last ? `${num(last.offline.sites)} sites and ${num(last.offline.checks)} checks at the last kill` : ''}.`,
     `noise: ${busy()}.`,

@@ -21,8 +21,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
 import { openStore } from '../../db';
-import type { HeartbeatStats } from '../../lib/monitor/heartbeat';
-import { nextSlotAtOrAfter, phaseOf } from '../../lib/monitor/scheduler';
+import type { SelfReportStats } from '../../lib/monitor/self-report';
+import { nextSlotAtOrAfter, offsetOf } from '../../lib/monitor/scheduler';
 import { delayOf, delayOfUrl, sitePath } from './lib/delays';
 import {
   countTimeWait,
@@ -309,7 +309,7 @@ async function runLoad(flags: Flags, targetPort: number, target: Started): Promi
     const rssTimer = setInterval(sampleRss, 5000);
 
     await waitUntil(windowStart, 'load: warm-up', readyAt);
-    const beats = watchHeartbeats(file);
+    const beats = watchSelfReports(file);
     const meter = new CpuMeter([monitor.pid, target.pid]);
     const selfBefore = selfCpu();
     meter.begin();
@@ -388,7 +388,7 @@ async function runLoad(flags: Flags, targetPort: number, target: Started): Promi
       `load: ${num(analysis.failed)} of the done checks failed${analysis.failedKinds}; ${num(analysis.extra)} ` +
         `extra rows on an already-counted slot; target server CPU ${num(targetPct, 1)}% of one core.`,
       `load noise: ${describeNoise(cpu, ['monitor', 'target'], selfUsed)}.`,
-      `load, from the monitor's own heartbeat: ${describeBeats(beatFigures)}.`,
+      `load, from the monitor's own self-report: ${describeBeats(beatFigures)}.`,
       `load: monitor RSS (VmRSS every 5 s), the highest of each 30 s from start: ${describeRss(rssSamples)}.`,
       `load: accuracy = |total_us/1000 − injected delay| of passed checks in the window; total includes the ` +
         `loopback connect and the target's own timer lateness (shown beside it). ` +
@@ -413,10 +413,10 @@ interface BeatFigures {
 }
 
 /**
- * Reads the monitor's own heartbeat (written into the database every 2 s) while it runs: its recorder batches
+ * Reads the monitor's own self-report (written into the database every 2 s) while it runs: its recorder batches
  * and event-loop delay, seen from inside the process, so the table's lag can be told apart from the machine's.
  */
-function watchHeartbeats(file: string): { stop(): BeatFigures } {
+function watchSelfReports(file: string): { stop(): BeatFigures } {
   const store = openStore(file, { decideState: nextSiteState });
   const figures: BeatFigures = {
     beats: 0,
@@ -427,10 +427,10 @@ function watchHeartbeats(file: string): { stop(): BeatFigures } {
   let lastBeat = 0;
   const read = () => {
     try {
-      const beat = store.readHeartbeat();
-      if (!beat || beat.beatAt === lastBeat || beat.stoppedAt !== null) return;
-      lastBeat = beat.beatAt;
-      const stats = beat.stats as Partial<HeartbeatStats> | null;
+      const beat = store.readSelfReport();
+      if (!beat || beat.reportedAt === lastBeat || beat.stoppedAt !== null) return;
+      lastBeat = beat.reportedAt;
+      const stats = beat.stats as Partial<SelfReportStats> | null;
       if (!stats) return;
       figures.beats++;
       for (const b of stats.recentBatches ?? []) {
@@ -458,7 +458,7 @@ function watchHeartbeats(file: string): { stop(): BeatFigures } {
 }
 
 function describeBeats(f: BeatFigures): string {
-  if (f.beats === 0) return 'no heartbeat read';
+  if (f.beats === 0) return 'no self-report read';
   const write = summarize(f.batchWriteMs);
   const rows = summarize(f.batchRows);
   const loop = summarize(f.loopP99Ms);
@@ -517,11 +517,11 @@ function analyseChecks(
     const sites = store.db.prepare<[], { id: number; url: string; interval_s: number }>(
       'SELECT id, url, interval_s FROM sites',
     ).all();
-    const bySite = new Map<number, { delay: number; intervalMs: number; phase: number }>();
+    const bySite = new Map<number, { delay: number; intervalMs: number; offset: number }>();
     let due = 0;
     for (const s of sites) {
       const intervalMs = s.interval_s * 1000;
-      bySite.set(s.id, { delay: delayOfUrl(s.url) ?? NaN, intervalMs, phase: phaseOf(s.id, intervalMs) });
+      bySite.set(s.id, { delay: delayOfUrl(s.url) ?? NaN, intervalMs, offset: offsetOf(s.id, intervalMs) });
       const first = nextSlotAtOrAfter(s.id, intervalMs, windowStart);
       if (first < windowEnd) due += Math.floor((windowEnd - 1 - first) / intervalMs) + 1;
     }
@@ -545,7 +545,7 @@ function analyseChecks(
       const site = bySite.get(r.site_id);
       if (!site) continue;
       const dueEstimate = r.checked_at - r.lag_ms;
-      const slot = Math.round((dueEstimate - site.phase) / site.intervalMs) * site.intervalMs + site.phase;
+      const slot = Math.round((dueEstimate - site.offset) / site.intervalMs) * site.intervalMs + site.offset;
       if (slot < windowStart || slot >= windowEnd) continue;
       const key = `${r.site_id}:${slot}`;
       if (seen.has(key)) {

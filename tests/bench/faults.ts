@@ -7,12 +7,12 @@
  * site hangs until its timeout. For the healthy 90% it compares start lag (p50/p99/max of `lag_ms`) between the
  * runs, and it shows that hanging sites only ever take slots in the concurrency bound: the number of checks in
  * flight, computed exactly from each row's start and duration, never reaches the bound, and the checker's own
- * queue of due checks (from its heartbeat) stays empty.
+ * queue of due checks (from its self-report) stays empty.
  *
  * Part `readers` — the web server with the checker inside (`next start`, as `npm start` runs it) on N sites plus
  * one site holding 30 days of one-minute checks (43,200 rows). First a quiet stretch, then the same length with
  * the 30-day CSV export (`GET /api/sites/{id}/export?range=30d&format=csv`) read back to back; it compares the
- * recorder's batch delay and write time (every batch, from the heartbeat) and the start lag between the two.
+ * recorder's batch delay and write time (every batch, from the self-report) and the start lag between the two.
  *
  *   npm run bench:faults                                    everything, about 9 minutes
  *   npm run bench:faults -- --sites 200 --seconds 20        a short run while developing
@@ -28,7 +28,7 @@ import {
   authHeaders,
   describeMachine,
   ensureBuild,
-  HeartbeatTap,
+  SelfReportTap,
   log,
   machineBusyMeter,
   parseFlags,
@@ -43,7 +43,7 @@ import {
   tempDatabase,
   writeReport,
 } from './reliability/common';
-import { doneSlots, dueSlots, overlap, readChecks, type CheckRow } from './reliability/analysis';
+import { doneSlots, dueSlots, overlap, readChecks, type RawCheck } from './reliability/analysis';
 import { cpuSeconds, runQueueWaitSeconds } from './lib/proc';
 import { summarize, type Summary } from './lib/stats';
 import { ms, num, type Row } from './lib/table';
@@ -128,7 +128,7 @@ async function runIsolation(label: string, withHangs: boolean, targetPort: numbe
     const hanging = new Set(ids.filter((_, i) => withHangs && isHanging(i + 1)));
 
     const checker = await startChecker(db.file, { UPBEAT_CONCURRENCY: String(flags.concurrency) });
-    const tap = new HeartbeatTap(db.file);
+    const tap = new SelfReportTap(db.file);
     const readyAt = Date.now();
     const from = readyAt + flags.warmup * 1000;
     const to = from + flags.seconds * 1000;
@@ -247,7 +247,7 @@ function isolationRows(a: IsolationRun, b: IsolationRun): { rows: Row[]; notes: 
       met: b.msAtBound === 0 ? 'yes' : 'no',
     },
     {
-      measure: 'Checker heartbeats with a queue of due checks, run B (max queued)',
+      measure: 'Checker self-reports with a queue of due checks, run B (max queued)',
       result: `${num(b.beatsQueued)} of ${num(b.beats)} (${num(b.maxQueued)})`,
       target: '0 (no site waited for a slot)',
       ratio: `in flight at beats ≤ ${num(b.maxBeatInFlight)}`,
@@ -262,7 +262,7 @@ function isolationRows(a: IsolationRun, b: IsolationRun): { rows: Row[]; notes: 
       `${flags.seconds} s long. Lag = \`lag_ms\` of checks that started in the window.`,
     `isolation: in flight = checks whose [checked_at, checked_at + total] covers the instant (a check holds its ` +
       `slot for exactly its duration). Queue = the scheduler's \`queued\` (due, waiting for a slot) in each ` +
-      `heartbeat (every 2 s). Run A: ${num(a.beats)} heartbeats, ${num(a.beatsQueued)} with a queue. Coalesced ` +
+      `self-report (every 2 s). Run A: ${num(a.beats)} self-reports, ${num(a.beatsQueued)} with a queue. Coalesced ` +
       `slots A / B ${num(a.coalesced)} / ${num(b.coalesced)}, skipped overlaps ${num(a.skippedOverlap)} / ` +
       `${num(b.skippedOverlap)}; checker event-loop lag p99 at most ${ms(a.loopP99Max)} / ${ms(b.loopP99Max)}.`,
     `isolation noise: the checker used ${num(a.cpuPercent, 1)}% / ${num(b.cpuPercent, 1)}% of one core (A / B) and ` +
@@ -276,7 +276,7 @@ function isolationRows(a: IsolationRun, b: IsolationRun): { rows: Row[]; notes: 
 // ---------------------------------------------------------------------------------------------------------------
 // Part 2: slow readers and writers
 
-interface ReaderPhase {
+interface ReaderStage {
   delay: Summary;
   write: Summary;
   lag: Summary;
@@ -324,7 +324,7 @@ function countLines(body: ArrayBuffer): number {
   return n;
 }
 
-function phaseFigures(tap: HeartbeatTap, rows: readonly CheckRow[], from: number, to: number): ReaderPhase {
+function stageFigures(tap: SelfReportTap, rows: readonly RawCheck[], from: number, to: number): ReaderStage {
   const beats = tap.between(from, to + 2500);
   const batches = beats.flatMap((b) => b.stats.recentBatches).filter((x) => x.at >= from && x.at < to);
   return {
@@ -351,7 +351,7 @@ async function runReaders(targetPort: number): Promise<{ rows: Row[]; notes: str
 
     // Raw checks are kept a week by default: keep the seeded month, or the pruner would delete most of it.
     const web = await startWeb(db.file, { UPBEAT_CONCURRENCY: String(flags.concurrency), UPBEAT_RETAIN_RAW_DAYS: '31' });
-    const tap = new HeartbeatTap(db.file);
+    const tap = new SelfReportTap(db.file);
     log(`readers: web server pid ${web.started.pid} on ${web.baseUrl}; warm-up ${flags.warmup} s`);
     const quietFrom = Date.now() + flags.warmup * 1000;
     const quietTo = quietFrom + flags.seconds * 1000;
@@ -390,8 +390,8 @@ async function runReaders(targetPort: number): Promise<{ rows: Row[]; notes: str
     const code = await stopChild(web.started);
     if (code !== 0) log(`readers: the web server exited with ${code}`);
     const rows = readChecks(db.file, quietFrom, readEnd);
-    const quiet = phaseFigures(tap, rows, quietFrom, quietTo);
-    const reading = phaseFigures(tap, rows, readFrom, readEnd);
+    const quiet = stageFigures(tap, rows, quietFrom, quietTo);
+    const reading = stageFigures(tap, rows, readFrom, readEnd);
     tap.close();
 
     const exports = summarize(durations);
@@ -443,7 +443,7 @@ async function runReaders(targetPort: number): Promise<{ rows: Row[]; notes: str
         `${flags.seconds} s of \`GET /api/sites/${exportId}/export?range=30d&format=csv\` read to the end, back to back.`,
       `readers: delay = how long the oldest result of a batch waited before its transaction began (the recorder ` +
         `flushes every 250 ms, so ~250 ms is the floor); write = the transaction's own time; every batch is ` +
-        `counted (the heartbeat carries the batches written since the previous beat). Event-loop lag p99 at most ` +
+        `counted (the self-report carries the batches written since the previous beat). Event-loop lag p99 at most ` +
         `${ms(quiet.loopP99Max)} quiet, ${ms(reading.loopP99Max)} during exports.`,
     ];
     return { rows: table, notes };

@@ -27,7 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, type RollupDelta, type Store } from '../../db';
 import { emptyRollup } from '../../db/rollups';
-import { presentOverview } from '../../app/_components/present-overview';
+import { presentOverview } from '../../app/_server/present-overview';
 import { readStorageReport } from '../../app/settings/storage/report';
 import type { NewCheck } from '../../lib/domain';
 import { RELATIVE_ERROR, bucketOf, encodeCounts, newCounts } from '../../lib/histogram';
@@ -50,7 +50,7 @@ const DAY = 24 * HOUR;
 // ---------------------------------------------------------------------------------------------------------------
 // Flags
 
-interface Flags {
+export interface Flags {
   sites: number;
   days: number;
   rawDays: number;
@@ -65,7 +65,7 @@ interface Flags {
   isVacuum: boolean;
 }
 
-function parseFlags(argv: readonly string[]): Flags {
+export function parseFlags(argv: readonly string[]): Flags {
   const known = new Set([
     '--sites', '--days', '--raw-days', '--interval', '--prune-seconds', '--rate', '--queries', '--http', '--no-http',
     '--db', '--reuse', '--keep', '--vacuum',
@@ -115,13 +115,14 @@ const TABLE_SIZE = 1024;
  * Each site: a base latency (20-300 ms, as the engine benchmark's targets), log-normal spread around it, 1 % of
  * checks 5-20× slower; drawn from a precomputed table so a year of hours costs array lookups, not logarithms.
  */
-interface SiteModel {
+export interface SiteModel {
   id: number;
   totalsUs: Int32Array;
   buckets: Uint8Array;
   https: boolean;
   tlsExpiresAt: number;
-  phase: number;
+  /** Where in each interval the site's checks fall, ms (the scheduler's offset, simplified). */
+  offset: number;
 }
 
 function siteModel(id: number, index: number, now: number): SiteModel {
@@ -139,7 +140,7 @@ function siteModel(id: number, index: number, now: number): SiteModel {
     buckets: Uint8Array.from(totals, (us) => bucketOf(us)),
     https: index % 2 === 0,
     tlsExpiresAt: now + (30 + (index % 60)) * DAY,
-    phase: (index * 7919) % MINUTE,
+    offset: (index * 7919) % MINUTE,
   };
 }
 
@@ -167,7 +168,7 @@ function isDown(siteIndex: number, at: number): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Generation
 
-interface Generated {
+export interface Generated {
   sites: SiteModel[];
   /** End of the generated history (exclusive), epoch ms. */
   end: number;
@@ -226,7 +227,7 @@ function writeRollups(store: Store, sites: readonly SiteModel[], from: number, t
       const hour = emptyDelta(site.id, 'hour', t);
       hourCounts.fill(0);
       for (let k = 0; k < perHour; k++) {
-        const at = t + k * intervalS * 1000 + (site.phase % (intervalS * 1000));
+        const at = t + k * intervalS * 1000 + (site.offset % (intervalS * 1000));
         hour.checks++;
         if (isDown(index, at)) continue;
         const i = Math.floor(rnd() * TABLE_SIZE);
@@ -315,7 +316,7 @@ function writeRaw(
     sites.forEach((site, index) => {
       const batch: NewCheck[] = [];
       for (let t = Math.floor(chunk / step) * step; t < chunkEnd; t += step) {
-        const at = t + (site.phase % step);
+        const at = t + (site.offset % step);
         if (at >= chunk && at < chunkEnd) batch.push(checkOf(site, index, at, rnd));
       }
       const t0 = performance.now();
@@ -327,7 +328,7 @@ function writeRaw(
   return { checks, seconds: busy / 1000 };
 }
 
-function generate(store: Store, flags: Flags, log: (line: string) => void): Generated {
+export function generate(store: Store, flags: Flags, log: (line: string) => void): Generated {
   const now = Date.now();
   const end = Math.floor(now / MINUTE) * MINUTE;
   const rawFrom = end - flags.rawDays * DAY;
@@ -728,7 +729,10 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// The data builder above is reused by other benchmarks (tests/bench/backup.ts); only run when started directly.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -6,7 +6,7 @@
  * targets, some of them failing in each way a site fails: refused (a closed port), HTTP 500 (a small server in
  * this process) and timeouts (the target server holding the answer past the site's 2 s timeout). Every ~10 s
  * it samples the checker: RSS and open file descriptors from /proc/<pid>, heap used, event-loop lag and active
- * handles by kind from the checker's own heartbeat. It compares the figures just after warm-up with those at
+ * handles by kind from the checker's own self-report. It compares the figures just after warm-up with those at
  * the end (each the median of three samples) and fits a slope; flat = the end within 10% of the start.
  *
  *   npm run bench:soak                          10 minutes
@@ -21,7 +21,7 @@ import net from 'node:net';
 import type { SiteSettings } from '../../lib/domain';
 import {
   describeMachine,
-  HeartbeatTap,
+  SelfReportTap,
   log,
   machineBusyMeter,
   parseFlags,
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     });
     seedSites(db.file, sites);
     const checker = await startChecker(db.file, { UPBEAT_CONCURRENCY: String(flags.concurrency) });
-    const tap = new HeartbeatTap(db.file, 1000);
+    const tap = new SelfReportTap(db.file, 1000);
     const startedAt = Date.now();
     log(
       `checker pid ${checker.pid}: ${num(flags.sites)} sites (${mix.healthy} healthy, ${mix.refused} refused, ` +
@@ -243,7 +243,7 @@ async function main(): Promise<void> {
       `timing out. ${num(checksPerS, 1)} checks/s recorded.`,
     `Start = median of the first three samples after ${num(warmupMs / 1000)} s of warm-up; end = median of the ` +
       `last three; slope = least squares over every sample after warm-up. RSS and descriptors from /proc; heap, ` +
-      `lag and handles from the checker's heartbeat. CPU of the checker ${num(median(steady.map((s) => s.cpuPercent)), 1)}% ` +
+      `lag and handles from the checker's self-report. CPU of the checker ${num(median(steady.map((s) => s.cpuPercent)), 1)}% ` +
       `of one core (median of the samples).`,
     `noise: ${busy()}; other engineers' builds and tests share these 2 cores.`,
   ];

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startApp, type RunningApp } from '../helpers/app-server';
+import { eventually } from '../helpers/eventually';
 
 /** The REST contract, through a running `next start` on a temporary database. */
 
@@ -143,8 +144,12 @@ describe('REST API with the checker on', () => {
   let target: http.Server;
   let targetUrl = '';
   let status = 200;
+  /** Requests the target has answered, by path. */
+  const hits = new Map<string, number>();
+  const hitsOf = (path: string) => hits.get(path) ?? 0;
   before(async () => {
-    target = http.createServer((_req, res) => {
+    target = http.createServer((req, res) => {
+      hits.set(req.url ?? '', hitsOf(req.url ?? '') + 1);
       res.writeHead(status, { 'content-type': 'text/plain' });
       res.end('hello');
     });
@@ -157,22 +162,12 @@ describe('REST API with the checker on', () => {
     target?.close();
   });
 
-  async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await fn();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
   test('a site added through the API is checked at once and its checks carry timings', async () => {
     const created = (await call(app, 'POST', '/api/sites', { url: targetUrl, intervalSeconds: 1 })).body;
-    const site = await waitFor('the first check', async () => {
+    const site = await eventually('the first check', async () => {
       const s = (await call(app, 'GET', `/api/sites/${created.id}`)).body;
       return s.lastCheck ? s : undefined;
-    }, 3000);
+    }, 3000, 100);
     assert.equal(site.state, 'up');
     assert.equal(site.lastCheck.statusCode, 200);
     assert.equal(site.lastCheck.ok, true);
@@ -186,29 +181,36 @@ describe('REST API with the checker on', () => {
     assert.ok(!Number.isNaN(Date.parse(c.checkedAt)));
 
     status = 500;
-    const down = await waitFor('the site to go down', async () => {
+    const down = await eventually('the site to go down', async () => {
       const s = (await call(app, 'GET', `/api/sites/${created.id}`)).body;
       return s.state === 'down' ? s : undefined;
-    }, 4000);
+    }, 4000, 100);
     assert.equal(down.lastCheck.statusCode, 500);
     assert.equal(down.lastCheck.error.kind, 'status');
 
     const page = (await call(app, 'GET', `/api/sites/${created.id}/checks?limit=1`)).body.checks;
     assert.equal(page.length, 1);
     const older = (await call(app, 'GET', `/api/sites/${created.id}/checks?before=${encodeURIComponent(page[0].checkedAt)}`)).body.checks;
+    assert.ok(older.length >= 1, 'the site was checked while up before it went down');
     for (const o of older) assert.ok(Date.parse(o.checkedAt) < Date.parse(page[0].checkedAt));
   });
 
   test('a paused site is not checked; deleting a site deletes its checks', async () => {
     status = 200;
-    const created = (await call(app, 'POST', '/api/sites', { url: targetUrl, intervalSeconds: 1, paused: true })).body;
-    await new Promise((r) => setTimeout(r, 1500));
+    // A witness checked every second: two more of its checks give the paused site two chances to be checked.
+    const witness = (await call(app, 'POST', '/api/sites', { url: `${targetUrl}?witness`, intervalSeconds: 1 })).body;
+    await eventually('the witness to be checked', () => hitsOf('/health?witness') > 0, 3000);
+    const created = (await call(app, 'POST', '/api/sites', { url: `${targetUrl}?paused`, intervalSeconds: 1, paused: true })).body;
+    const from = hitsOf('/health?witness');
+    await eventually('two more checks of the witness', () => hitsOf('/health?witness') >= from + 2, 4000);
+    assert.equal(hitsOf('/health?paused'), 0, 'the paused site was requested');
     assert.equal((await call(app, 'GET', `/api/sites/${created.id}/checks`)).body.checks.length, 0);
+    assert.equal((await call(app, 'DELETE', `/api/sites/${witness.id}`)).status, 204);
     await call(app, 'PATCH', `/api/sites/${created.id}`, { paused: false });
-    await waitFor('a check after resume', async () => {
+    await eventually('a check after resume', async () => {
       const n = (await call(app, 'GET', `/api/sites/${created.id}/checks`)).body.checks.length;
       return n > 0 ? n : undefined;
-    }, 3000);
+    }, 3000, 100);
     assert.equal((await call(app, 'DELETE', `/api/sites/${created.id}`)).status, 204);
     assert.equal((await call(app, 'GET', `/api/sites/${created.id}/checks`)).status, 404);
   });

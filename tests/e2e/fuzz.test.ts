@@ -36,6 +36,15 @@ const body = fc.oneof(
   { weight: 1, arbitrary: fc.jsonValue() },
 );
 
+function countSites(): number {
+  const store = openStore(app.dbPath, { decideState: nextSiteState });
+  try {
+    return store.listSites().length;
+  } finally {
+    store.close();
+  }
+}
+
 async function send(method: string, path: string, payload: unknown) {
   const res = await fetch(`${app.baseUrl}${path}`, {
     method,
@@ -46,10 +55,13 @@ async function send(method: string, path: string, payload: unknown) {
   return res.status;
 }
 
-function assertValidRows(dbPath: string) {
+/** Every stored site is valid, and there are exactly `expected` of them (a refused body wrote nothing). */
+function assertValidRows(dbPath: string, expected: number) {
   const store = openStore(dbPath, { decideState: nextSiteState });
   try {
-    for (const s of store.listSites()) {
+    const sites = store.listSites();
+    assert.equal(sites.length, expected, 'stored sites');
+    for (const s of sites) {
       const u = new URL(s.url);
       assert.ok(u.protocol === 'http:' || u.protocol === 'https:', s.url);
       assert.equal(u.username + u.password, '');
@@ -67,17 +79,20 @@ function assertValidRows(dbPath: string) {
 }
 
 test('random bodies to POST /api/sites never cause a 5xx or store an invalid site', async () => {
+  let created = 0;
   await fc.assert(
     fc.asyncProperty(body, async (b) => {
       const status = await send('POST', '/api/sites', b);
       assert.ok(status === 201 || (status >= 400 && status < 500), `status ${status} for ${JSON.stringify(b)}`);
+      if (status === 201) created++;
     }),
     { numRuns: 250 },
   );
-  assertValidRows(app.dbPath);
+  assertValidRows(app.dbPath, created);
 });
 
 test('random bodies to PATCH /api/sites/{id} never cause a 5xx or leave an invalid site', async () => {
+  const sitesBefore = countSites();
   const created = await fetch(`${app.baseUrl}/api/sites`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...app.authHeaders },
@@ -91,5 +106,5 @@ test('random bodies to PATCH /api/sites/{id} never cause a 5xx or leave an inval
     }),
     { numRuns: 250 },
   );
-  assertValidRows(app.dbPath);
+  assertValidRows(app.dbPath, sitesBefore + 1);
 });

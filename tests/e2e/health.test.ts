@@ -1,20 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import type { TestContext } from 'node:test';
 import { openStore } from '../../db';
 import type { HealthReport } from '../../lib/health';
 import { startHttpTarget } from '../fixtures/targets';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { nextSiteState } from '../../lib/monitor/state';
+import { eventually } from '../helpers/eventually';
+import { spawnChecker } from '../helpers/spawn-checker';
 
 /**
- * GET /api/health through a running `next start`. The web process reads the checker's heartbeat from the
+ * GET /api/health through a running `next start`. The web process reads the checker's self-report from the
  * database whether the checker runs inside it or as its own process.
  */
 
-const root = path.resolve(import.meta.dirname, '..', '..');
 /** Started with it and sent on every request, so these tests hold whether or not the API asks for credentials. */
 const TOKEN = 'upbeat-reliability-test-token-0123456789';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -23,16 +21,6 @@ async function health(app: RunningApp) {
   const res = await fetch(`${app.baseUrl}/api/health`, { headers: auth });
   assert.equal(res.headers.get('cache-control'), 'no-store');
   return { status: res.status, body: (await res.json()) as HealthReport };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function assertIsoTime(value: unknown, name: string) {
@@ -50,14 +38,15 @@ test('with the checker inside the web server: ok, with every figure present', as
   });
   assert.equal(created.status, 201);
 
-  // The heartbeat comes every 2 s; wait for one that has seen the first batch written.
-  const { status, body } = await until(
-    'a heartbeat with a recorder batch',
+  // The self-report comes every 2 s; wait for one that has seen the first batch written.
+  const { status, body } = await eventually(
+    'a self-report with a recorder batch',
     async () => {
       const h = await health(app);
       return h.body.recorder?.lastBatch ? h : undefined;
     },
     10_000,
+    100,
   );
   assert.equal(status, 200);
   assert.equal(body.status, 'ok', JSON.stringify(body.reasons));
@@ -67,9 +56,9 @@ test('with the checker inside the web server: ok, with every figure present', as
   assert.equal(body.checker.expected, 'in-process');
   assert.equal(typeof body.checker.pid, 'number');
   assertIsoTime(body.checker.startedAt, 'checker.startedAt');
-  assertIsoTime(body.checker.heartbeatAt, 'checker.heartbeatAt');
-  const age = body.checker.heartbeatAgeMs;
-  assert.ok(age !== null && age >= 0 && age < 15_000, `heartbeat age ${age}`);
+  assertIsoTime(body.checker.reportedAt, 'checker.reportedAt');
+  const age = body.checker.reportAgeMs;
+  assert.ok(age !== null && age >= 0 && age < 15_000, `self-report age ${age}`);
   assert.equal(body.checker.stoppedAt, null);
 
   const { scheduler, recorder, eventLoop, process: proc } = body;
@@ -107,55 +96,40 @@ test('with UPBEAT_MONITOR=off and no checker process: off, without figures', asy
   assert.ok(body.database.fileBytes > 0);
 });
 
-function spawnChecker(t: TestContext, dbPath: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/monitor.ts'], {
-    cwd: root,
-    env: { ...process.env, UPBEAT_DB: dbPath, UPBEAT_MONITOR: 'on' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  return { child, exited, output: () => out };
-}
-
 test('with the checker as its own process: ok with its pid; off once it stops cleanly', async (t) => {
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off', UPBEAT_API_TOKEN: TOKEN } });
   const checker = spawnChecker(t, app.dbPath);
-  const running = await until(
-    'the checker process to beat',
+  const running = await eventually(
+    'the checker process to report',
     async () => {
       const h = await health(app);
       return h.body.status === 'ok' ? h : undefined;
     },
     20_000,
+    100,
   );
-  assert.equal(running.body.checker.pid, checker.child.pid);
+  assert.equal(running.body.checker.pid, checker.pid);
   assert.equal(running.body.checker.expected, 'own-process');
   assert.equal(typeof running.body.scheduler?.lagP99Ms, 'number');
 
-  checker.child.kill('SIGTERM');
-  assert.equal(await checker.exited, 0, checker.output());
+  checker.kill('SIGTERM');
+  assert.equal((await checker.exited).code, 0, checker.output());
   const stopped = await health(app);
   assert.equal(stopped.status, 200);
   assert.equal(stopped.body.status, 'off');
   assertIsoTime(stopped.body.checker.stoppedAt, 'checker.stoppedAt');
 });
 
-test('a heartbeat that stopped without a goodbye (a checker killed or frozen) reads stalled, with 503', async (t) => {
+test('a self-report that stopped without a goodbye (a checker killed or frozen) reads stalled, with 503', async (t) => {
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off', UPBEAT_API_TOKEN: TOKEN } });
-  // What a SIGKILLed checker leaves behind: its last beat, aging. Written here rather than waited for (15 s).
+  // What a SIGKILLed checker leaves behind: its last report, aging. Written here rather than waited for (15 s).
   const store = openStore(app.dbPath, { decideState: nextSiteState });
   t.after(() => store.close());
-  const beatAt = Date.now() - 60_000;
-  store.writeHeartbeat({ pid: 999_999, startedAt: beatAt - 3_600_000, beatAt, stoppedAt: null, stats: null });
+  const reportedAt = Date.now() - 60_000;
+  store.writeSelfReport({ pid: 999_999, startedAt: reportedAt - 3_600_000, reportedAt, stoppedAt: null, stats: null });
   const { status, body } = await health(app);
   assert.equal(status, 503);
   assert.equal(body.status, 'stalled');
-  assert.match(body.reasons[0] ?? '', /no heartbeat from the checker \(pid 999999\) for 6\d s/);
+  assert.match(body.reasons[0] ?? '', /no self-report from the checker \(pid 999999\) for 6\d s/);
   assert.equal(body.checker.pid, 999_999);
 });

@@ -1,41 +1,13 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
 import { openStore, type Store } from '../../db';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
+import { eventually } from '../helpers/eventually';
+import { spawnChecker } from '../helpers/spawn-checker';
 import { startTarget } from '../fixtures/controllable-target';
 import { nextSiteState } from '../../lib/monitor/state';
-
-const root = path.resolve(import.meta.dirname, '..', '..');
-
-/** The checker as its own process against the app's database (`npm run monitor`), stopped by PID at the end. */
-async function startChecker(t: TestContext, dbPath: string) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/monitor.ts')], {
-    cwd: root,
-    env: { ...process.env, UPBEAT_DB: dbPath, UPBEAT_SYNC_MS: '100' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  t.after(async () => {
-    if (proc.exitCode === null && proc.signalCode === null && proc.pid !== undefined) process.kill(proc.pid, 'SIGTERM');
-    const timer = setTimeout(() => proc.pid !== undefined && proc.exitCode === null && process.kill(proc.pid, 'SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  });
-  const deadline = Date.now() + 20_000;
-  while (!/checker running/.test(out)) {
-    if (proc.exitCode !== null) throw new Error(`the checker exited with ${proc.exitCode}:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`the checker did not start within 20 s:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { proc, output: () => out };
-}
 
 interface SseEvent {
   event: string;
@@ -140,7 +112,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 test('with the checker in its own process, the stream announces each recorded result within 2 s', async (t) => {
   const target = await startTarget(t, 200);
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
-  await startChecker(t, app.dbPath);
+  await spawnChecker(t, app.dbPath).running();
   const store = openStore(app.dbPath, { decideState: nextSiteState });
   t.after(() => store.close());
 
@@ -182,17 +154,14 @@ test('with the checker in its own process, the stream announces each recorded re
   await stream.waitFor((e) => e.event === 'sites', 2000, from);
 
   // A quiet stream still says something every 15 s, so proxies and idle timeouts leave it open.
-  const heartbeatDeadline = stream.openedAt + 17_000;
-  while (!stream.comments.includes('heartbeat')) {
-    assert.ok(Date.now() < heartbeatDeadline, 'no heartbeat within 17 s of connecting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const leftMs = stream.openedAt + 17_000 - Date.now();
+  await eventually('a keep-alive comment within 17 s of connecting', () => stream.comments.includes('keep-alive'), leftMs, 100);
 });
 
 test('the page shows a result recorded by a separate checker process within 2 s, and the figure is printed', async (t) => {
   const target = await startTarget(t, 200);
   const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
-  await startChecker(t, app.dbPath);
+  await spawnChecker(t, app.dbPath).running();
   const store = openStore(app.dbPath, { decideState: nextSiteState });
   t.after(() => store.close());
   const site = await createSite(app, { url: target.url, name: 'Flipper', intervalSeconds: 1, timeoutMs: 1000 });

@@ -323,26 +323,11 @@ test('the overview API and page at 1,000 sites with an hour of 60 s checks', asy
   store.recordChecks(batch);
   store.close();
 
-  const times: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < 12; i++) {
-    const t0 = performance.now();
-    const res = await fetch(`${app.baseUrl}/api/overview`, { headers: { 'accept-encoding': 'identity', ...app.authHeaders } });
-    const body = await res.text();
-    times.push(performance.now() - t0);
-    bytes = body.length;
-    assert.equal((JSON.parse(body) as { sites: unknown[] }).sites.length, 1000);
-  }
-  const sorted = times.slice(2).sort((a, b) => a - b); // the first two warm up the route
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  t.diagnostic(
-    `GET /api/overview, 1,000 sites x 60 checks: median ${median.toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms, ` +
-      `${(bytes / 1024).toFixed(0)} KiB`,
-  );
-  const part = performance.now();
-  await fetch(`${app.baseUrl}/api/overview?ids=1,2,3,4,5`, { headers: app.authHeaders }).then((r) => r.json());
-  t.diagnostic(`GET /api/overview?ids=<5 sites>: ${(performance.now() - part).toFixed(1)} ms`);
-  assert.ok(median < 1500, `the overview API took ${median} ms`);
+  // How fast the API answers at this size is `npm run bench:history`'s to measure (GET /api/overview over HTTP).
+  const res = await fetch(`${app.baseUrl}/api/overview`, { headers: app.authHeaders });
+  assert.equal(((await res.json()) as { sites: unknown[] }).sites.length, 1000);
+  const part = await fetch(`${app.baseUrl}/api/overview?ids=1,2,3,4,5`, { headers: app.authHeaders });
+  assert.equal(((await part.json()) as { sites: unknown[] }).sites.length, 5);
 
   const browser = await launchBrowser(t);
   const { page, errors } = await openPage(browser, {}, app);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp } from '../helpers/app-server';
+import { startApp, TEST_PASSWORD } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 
 test('a new user is led to create the account, then lands on the empty dashboard, and can log out and in', async (t) => {
@@ -64,4 +64,52 @@ test('names, URLs and error messages render as text: an XSS name shows literally
   }
   await page.waitForTimeout(300);
   assert.deepEqual(dialogs, []);
+});
+
+test('after login the browser stays on this site, however `next` spells another host', async (t) => {
+  const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off' } });
+  const browser = await launchBrowser(t);
+  const { page } = await openPage(browser);
+  const home = `${app.baseUrl}/`;
+  // As they would arrive in a link: a tab, a newline, a backslash, a dot segment, and encoded slashes.
+  const nexts = ['/%09/attacker.example/', '/%0A/attacker.example/', '/%5Cattacker.example/', '/.//attacker.example/', '/%5C%09/attacker.example/'];
+  for (const next of nexts) {
+    await page.context().clearCookies();
+    await page.goto(`${app.baseUrl}/login?next=${next}`);
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL((url) => url.pathname === '/' || url.host !== new URL(app.baseUrl).host);
+    assert.equal(page.url(), home, `next=${next} led to ${page.url()}`);
+    // Already logged in, the login page redirects at once: the same rule.
+    await page.goto(`${app.baseUrl}/login?next=${next}`);
+    await page.waitForURL((url) => url.pathname === '/' || url.host !== new URL(app.baseUrl).host);
+    assert.equal(page.url(), home, `logged in, next=${next} led to ${page.url()}`);
+  }
+  // An encoded slash stays a path on this site (a 404 here, never another host).
+  await page.goto(`${app.baseUrl}/login?next=${encodeURIComponent('/%2F%2Fattacker.example/')}`);
+  await page.waitForURL((url) => url.pathname !== '/login');
+  assert.equal(new URL(page.url()).host, new URL(app.baseUrl).host);
+});
+
+test('from another machine, setup works through the start log\u2019s link and is refused without it', async (t) => {
+  // The loopback test client stands in for a proxy relaying a browser elsewhere on the network.
+  const app = await startApp(t, { env: { UPBEAT_MONITOR: 'off', UPBEAT_TRUST_PROXY: '127.0.0.1' }, noAuth: true });
+  const link = /http:\/\/localhost:\d+(\/setup\?code=[A-Za-z0-9_-]+)/.exec(app.output());
+  assert.ok(link, app.output());
+  const browser = await launchBrowser(t);
+  const { page } = await openPage(browser, { extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.9' } });
+  const fill = async () => {
+    await page.getByLabel('Password', { exact: true }).fill('a long enough secret');
+    await page.getByLabel('Confirm password').fill('a long enough secret');
+    await page.getByRole('button', { name: 'Create account' }).click();
+  };
+  await page.goto(`${app.baseUrl}/setup`);
+  await fill();
+  await page.getByRole('alert').filter({ hasText: /start log/ }).waitFor();
+  assert.equal((await (await fetch(`${app.baseUrl}/api/auth/me`)).json()).setupRequired, true);
+  await page.goto(`${app.baseUrl}${link[1]}`);
+  await fill();
+  await page.waitForURL(`${app.baseUrl}/`);
+  await page.getByRole('heading', { name: 'Sites' }).waitFor();
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openStore } from '../../db';
+import { makeBackup } from '../../lib/backup/make-backup';
 import type { NewCheck } from '../../lib/domain';
 import { startApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
@@ -79,6 +80,43 @@ test('the storage page shows the size on disk, rows per table, the retention in 
   await page.screenshot({ path: path.join(OUTPUT, 'storage-light.png'), fullPage: true });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: path.join(OUTPUT, 'storage-dark.png'), fullPage: true });
+  await page.setViewportSize({ width: 375, height: 812 });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `no sideways scrolling at 375 px (page is ${width} px wide)`);
+  assert.deepEqual(errors, []);
+});
+
+test('the storage page shows the last backup, or how to make one, and the schedule in force', async (t) => {
+  const dir = tempDir(t, 'upbeat-storage-backup-');
+  const dbPath = path.join(dir, 'upbeat.db');
+  const store = openStore(dbPath, { decideState: nextSiteState });
+  store.createSite(newSite({ name: 'A' }));
+  store.close();
+  const backups = path.join(dir, 'backups');
+  const app = await startApp(t, {
+    dbPath,
+    env: { UPBEAT_MONITOR: 'off', UPBEAT_BACKUP_DIR: backups, UPBEAT_BACKUP_EVERY_HOURS: '6', UPBEAT_BACKUP_KEEP: '3' },
+  });
+  const browser = await launchBrowser(t);
+  const { page, errors } = await openPage(browser, { locale: 'en-US' }, app);
+  await page.goto(`${app.baseUrl}/settings/storage`);
+  const last = page.getByTestId('last-backup');
+  assert.equal(await last.textContent(), 'No backup yet. Make one while Upbeat runs: npm run backup -- FILE');
+  const schedule = (await page.getByTestId('backup-schedule').textContent()) ?? '';
+  assert.ok(schedule.includes(`The checker backs up every 6 hours into ${backups}, keeping the newest 3.`), schedule);
+  assert.match(schedule, /Restore with Upbeat stopped: npm run restore -- FILE/);
+
+  // A backup of the database the server has open, made as `npm run backup` makes it.
+  const made = await makeBackup(dbPath, path.join(dir, 'before-upgrade.db'));
+  await page.reload();
+  const text = (await last.textContent()) ?? '';
+  // "just now" on a quiet machine; a loaded one may take a few seconds to reload.
+  assert.match(text, /^Last backup (just now|\d+ s ago): .*before-upgrade\.db, [\d.]+ KB$/);
+  assert.ok(text.includes(made.file), text);
+  assert.equal(await last.locator('time').getAttribute('dateTime'), new Date(made.at).toISOString());
+
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUTPUT, 'storage-backup.png'), fullPage: true });
   await page.setViewportSize({ width: 375, height: 812 });
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 375, `no sideways scrolling at 375 px (page is ${width} px wide)`);

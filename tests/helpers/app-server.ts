@@ -48,6 +48,8 @@ export async function startApp(
   options: {
     env?: Record<string, string>;
     dbPath?: string;
+    /** A given port, e.g. to restart on the same origin a browser page is open on; default a free one. */
+    port?: number;
     /** Start with no account and no API token: the first-run experience. */
     noAuth?: boolean;
   } = {},
@@ -55,7 +57,7 @@ export async function startApp(
   // Without a test context (suite-level hooks), the caller stops the app; the temp folder goes with it.
   const ownDir = t ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'upbeat-app-'));
   const dbPath = options.dbPath ?? path.join(ownDir ?? tempDir(t!, 'upbeat-app-'), 'upbeat.db');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const token = `upb_test_${crypto.randomBytes(16).toString('hex')}`;
   const auth: Record<string, string> = options.noAuth
     ? {}

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Heartbeat } from '../../db';
+import type { SelfReport } from '../../db';
 import {
   databaseBytes,
   isQueueGrowing,
@@ -9,7 +9,7 @@ import {
   STALE_AFTER_MS,
   type HealthStatus,
 } from '../../lib/health';
-import { startHeartbeat, type HeartbeatStats } from '../../lib/monitor/heartbeat';
+import { startSelfReport, type SelfReportStats } from '../../lib/monitor/self-report';
 import { startMonitor } from '../../lib/monitor/monitor';
 import type { BatchInfo, RecorderStats } from '../../lib/monitor/recorder';
 import type { SchedulerStats } from '../../lib/monitor/scheduler';
@@ -47,7 +47,7 @@ function recorderStats(over: Partial<RecorderStats> = {}): RecorderStats {
   };
 }
 
-function stats(over: Partial<HeartbeatStats> = {}): HeartbeatStats {
+function stats(over: Partial<SelfReportStats> = {}): SelfReportStats {
   return {
     version: 1,
     everyMs: 2000,
@@ -72,111 +72,111 @@ function stats(over: Partial<HeartbeatStats> = {}): HeartbeatStats {
   };
 }
 
-function beat(over: Partial<Heartbeat> = {}): Heartbeat {
-  return { pid: 42, startedAt: NOW - 60_000, beatAt: NOW - 1_000, stoppedAt: null, stats: stats(), ...over };
+function selfReport(over: Partial<SelfReport> = {}): SelfReport {
+  return { pid: 42, startedAt: NOW - 60_000, reportedAt: NOW - 1_000, stoppedAt: null, stats: stats(), ...over };
 }
 
-function statusOf(heartbeat: Heartbeat | undefined, isCheckerExpected = true): HealthStatus {
-  return judgeHealth({ heartbeat, now: NOW, isCheckerExpected }).status;
+function statusOf(report: SelfReport | undefined, isCheckerExpected = true): HealthStatus {
+  return judgeHealth({ report, now: NOW, isCheckerExpected }).status;
 }
 
 describe('status rules', () => {
-  test('a fresh heartbeat from a checker that keeps up is ok, with no reasons', () => {
-    const verdict = judgeHealth({ heartbeat: beat(), now: NOW, isCheckerExpected: true });
+  test('a fresh self-report from a checker that keeps up is ok, with no reasons', () => {
+    const verdict = judgeHealth({ report: selfReport(), now: NOW, isCheckerExpected: true });
     assert.equal(verdict.status, 'ok');
     assert.deepEqual(verdict.reasons, []);
     assert.equal(verdict.figures?.scheduler.sites, 10);
     // The same figures are read the same way whether the checker runs here or as its own process.
-    assert.equal(statusOf(beat(), false), 'ok');
+    assert.equal(statusOf(selfReport(), false), 'ok');
   });
 
-  test('no heartbeat at all: stalled when this process should run the checker, off when it runs elsewhere', () => {
+  test('no self-report at all: stalled when this process should run the checker, off when it runs elsewhere', () => {
     assert.equal(statusOf(undefined, true), 'stalled');
     assert.equal(statusOf(undefined, false), 'off');
   });
 
   test('a checker that stopped cleanly: off when it ran as its own process, stalled when it should run here', () => {
-    assert.equal(statusOf(beat({ stoppedAt: NOW - 5_000 }), false), 'off');
-    assert.equal(statusOf(beat({ stoppedAt: NOW - 5_000 }), true), 'stalled');
+    assert.equal(statusOf(selfReport({ stoppedAt: NOW - 5_000 }), false), 'off');
+    assert.equal(statusOf(selfReport({ stoppedAt: NOW - 5_000 }), true), 'stalled');
   });
 
-  test('a heartbeat older than 15 s is stalled in both modes (the checker died or hangs); 15 s is not', () => {
-    assert.equal(statusOf(beat({ beatAt: NOW - STALE_AFTER_MS - 1 }), true), 'stalled');
-    assert.equal(statusOf(beat({ beatAt: NOW - STALE_AFTER_MS - 1 }), false), 'stalled');
-    assert.equal(statusOf(beat({ beatAt: NOW - STALE_AFTER_MS }), true), 'ok');
-    const { reasons } = judgeHealth({ heartbeat: beat({ beatAt: NOW - 60_000 }), now: NOW, isCheckerExpected: true });
-    assert.deepEqual(reasons, ['no heartbeat from the checker (pid 42) for 60 s']);
+  test('a self-report older than 15 s is stalled in both modes (the checker died or hangs); 15 s is not', () => {
+    assert.equal(statusOf(selfReport({ reportedAt: NOW - STALE_AFTER_MS - 1 }), true), 'stalled');
+    assert.equal(statusOf(selfReport({ reportedAt: NOW - STALE_AFTER_MS - 1 }), false), 'stalled');
+    assert.equal(statusOf(selfReport({ reportedAt: NOW - STALE_AFTER_MS }), true), 'ok');
+    const { reasons } = judgeHealth({ report: selfReport({ reportedAt: NOW - 60_000 }), now: NOW, isCheckerExpected: true });
+    assert.deepEqual(reasons, ['no self-report from the checker (pid 42) for 60 s']);
   });
 
   const recentLag = (p99Ms: number, count = 200) => ({ windowMs: 30_000, count, p50Ms: 1, p99Ms, maxMs: p99Ms });
 
   test('start lag p99 over the last 30 s above 1 s is behind; exactly 1 s is not', () => {
-    const lagging = beat({ stats: stats({ recentLag: recentLag(1001) }) });
-    const verdict = judgeHealth({ heartbeat: lagging, now: NOW, isCheckerExpected: true });
+    const lagging = selfReport({ stats: stats({ recentLag: recentLag(1001) }) });
+    const verdict = judgeHealth({ report: lagging, now: NOW, isCheckerExpected: true });
     assert.equal(verdict.status, 'behind');
     assert.deepEqual(verdict.reasons, ['checks start late: lag p99 1001 ms in the last 30 s (over 1000 ms)']);
-    assert.equal(statusOf(beat({ stats: stats({ recentLag: recentLag(1000) }) })), 'ok');
+    assert.equal(statusOf(selfReport({ stats: stats({ recentLag: recentLag(1000) }) })), 'ok');
   });
 
   test('a stall long past (high p99 in the scheduler\'s long window) is ok once recent checks start on time', () => {
-    const recovered = beat({
+    const recovered = selfReport({
       stats: stats({ scheduler: schedulerStats({ lagP99Ms: 45_000, lagMaxMs: 60_000 }), recentLag: recentLag(20) }),
     });
     assert.equal(statusOf(recovered), 'ok');
   });
 
   test('checks due while none started in the last 30 s is behind (every slot held, the queue no longer growing)', () => {
-    const stuck = beat({
+    const stuck = selfReport({
       stats: stats({ scheduler: schedulerStats({ queued: 400, inFlight: 100 }), recentLag: recentLag(0, 0), queuedTrend: [400, 400, 400, 400] }),
     });
-    const verdict = judgeHealth({ heartbeat: stuck, now: NOW, isCheckerExpected: true });
+    const verdict = judgeHealth({ report: stuck, now: NOW, isCheckerExpected: true });
     assert.equal(verdict.status, 'behind');
     assert.deepEqual(verdict.reasons, ['400 checks are due but none started in the last 30 s']);
     // Nothing due and nothing started (few sites, long intervals) is simply quiet.
-    assert.equal(statusOf(beat({ stats: stats({ recentLag: recentLag(0, 0) }) })), 'ok');
+    assert.equal(statusOf(selfReport({ stats: stats({ recentLag: recentLag(0, 0) }) })), 'ok');
   });
 
-  test('a heartbeat without the recent lag (an older checker) is judged on the scheduler\'s own p99', () => {
+  test('a self-report without the recent lag (an older checker) is judged on the scheduler\'s own p99', () => {
     const { recentLag: _omitted, ...older } = stats({ scheduler: schedulerStats({ lagP99Ms: 1500 }) });
-    assert.equal(statusOf(beat({ stats: older })), 'behind');
+    assert.equal(statusOf(selfReport({ stats: older })), 'behind');
     const { recentLag: _omitted2, ...olderOk } = stats();
-    assert.equal(statusOf(beat({ stats: olderOk })), 'ok');
+    assert.equal(statusOf(selfReport({ stats: olderOk })), 'ok');
   });
 
   test('a queue that keeps growing is behind, even before the lag shows it', () => {
-    const growing = beat({ stats: stats({ queuedTrend: [0, 10, 25, 40] }) });
-    const verdict = judgeHealth({ heartbeat: growing, now: NOW, isCheckerExpected: true });
+    const growing = selfReport({ stats: stats({ queuedTrend: [0, 10, 25, 40] }) });
+    const verdict = judgeHealth({ report: growing, now: NOW, isCheckerExpected: true });
     assert.equal(verdict.status, 'behind');
     assert.match(verdict.reasons[0] ?? '', /keeps growing \(0 → 10 → 25 → 40\)/);
   });
 
   test('an event loop blocked for over 1 s at p99 is behind', () => {
-    const blocked = beat({ stats: stats({ eventLoop: { p50Ms: 2, p99Ms: 1500, maxMs: 1600, meanMs: 30 } }) });
+    const blocked = selfReport({ stats: stats({ eventLoop: { p50Ms: 2, p99Ms: 1500, maxMs: 1600, meanMs: 30 } }) });
     assert.equal(statusOf(blocked), 'behind');
   });
 
   test('several problems are all named', () => {
-    const bad = beat({
+    const bad = selfReport({
       stats: stats({ recentLag: recentLag(5000), queuedTrend: [100, 200, 300, 400] }),
     });
-    assert.equal(judgeHealth({ heartbeat: bad, now: NOW, isCheckerExpected: true }).reasons.length, 2);
+    assert.equal(judgeHealth({ report: bad, now: NOW, isCheckerExpected: true }).reasons.length, 2);
   });
 
-  test('a fresh heartbeat whose figures cannot be read is behind, not ok', () => {
-    assert.equal(statusOf(beat({ stats: null })), 'behind');
-    assert.equal(statusOf(beat({ stats: { version: 99, something: 'else' } })), 'behind');
-    assert.equal(statusOf(beat({ stats: null, beatAt: NOW - 60_000 })), 'stalled');
+  test('a fresh self-report whose figures cannot be read is behind, not ok', () => {
+    assert.equal(statusOf(selfReport({ stats: null })), 'behind');
+    assert.equal(statusOf(selfReport({ stats: { version: 99, something: 'else' } })), 'behind');
+    assert.equal(statusOf(selfReport({ stats: null, reportedAt: NOW - 60_000 })), 'stalled');
   });
 });
 
 describe('a queue that keeps growing', () => {
   const cases: Array<[number[], boolean, string]> = [
-    [[0, 10, 25, 40], true, 'rose at every beat, by 40'],
-    [[5, 0, 10, 25, 40], true, 'the last four beats rose'],
+    [[0, 10, 25, 40], true, 'rose at every report, by 40'],
+    [[5, 0, 10, 25, 40], true, 'the last four reports rose'],
     [[100, 100, 100, 120], true, 'flat then up counts as not falling, +20'],
     [[0, 5, 10, 19], false, 'rose by less than 20'],
     [[0, 30, 20, 40], false, 'fell once'],
-    [[0, 50, 100], false, 'too few beats to call it a trend'],
+    [[0, 50, 100], false, 'too few reports to call it a trend'],
     [[300, 300, 300, 300], false, 'large but steady'],
     [[], false, 'no samples'],
   ];
@@ -185,11 +185,11 @@ describe('a queue that keeps growing', () => {
   }
 });
 
-describe('the heartbeat, written and read through a real database', () => {
-  test('a writer beats at once; the reader reports its figures and the database size; a clean stop reads off', (t) => {
+describe('the self-report, written and read through a real database', () => {
+  test('a writer reports at once; the reader reports its figures and the database size; a clean stop reads off', (t) => {
     const store = tempStore(t);
     const batch: BatchInfo = { size: 7, recorded: 7, dropped: 0, writeMs: 0.8, delayMs: 250.4, at: Date.now() };
-    const writer = startHeartbeat({
+    const writer = startSelfReport({
       sink: store,
       scheduler: () => schedulerStats({ inFlight: 3 }),
       recorder: () => recorderStats({ lastBatch: batch }),
@@ -202,7 +202,7 @@ describe('the heartbeat, written and read through a real database', () => {
     assert.equal(report.status, 'ok');
     assert.equal(report.checker.pid, process.pid);
     assert.equal(report.checker.expected, 'in-process');
-    assert.ok((report.checker.heartbeatAgeMs ?? Infinity) < 5000);
+    assert.ok((report.checker.reportAgeMs ?? Infinity) < 5000);
     assert.equal(report.checker.stoppedAt, null);
     assert.deepEqual(
       { sites: report.scheduler?.sites, inFlight: report.scheduler?.inFlight, queued: report.scheduler?.queued },
@@ -230,10 +230,10 @@ describe('the heartbeat, written and read through a real database', () => {
     assert.equal(readHealth(store, { isCheckerExpected: true }).status, 'stalled');
   });
 
-  test('each beat carries the batches written since the previous one, and the last queue lengths', (t) => {
+  test('each report carries the batches written since the previous one, and the last queue lengths', (t) => {
     const store = tempStore(t);
     let queued = 0;
-    const writer = startHeartbeat({
+    const writer = startSelfReport({
       sink: store,
       scheduler: () => schedulerStats({ queued: (queued += 10) }),
       recorder: () => recorderStats(),
@@ -245,26 +245,26 @@ describe('the heartbeat, written and read through a real database', () => {
     writer.noteBatch(info(1));
     writer.noteBatch(info(2));
     for (let lag = 1; lag <= 100; lag++) writer.noteLag(lag);
-    writer.beat();
-    const first = store.readHeartbeat()?.stats as HeartbeatStats;
+    writer.report();
+    const first = store.readSelfReport()?.stats as SelfReportStats;
     assert.deepEqual(first.recentBatches.map((b) => b.size), [1, 2]);
     assert.deepEqual(first.recentLag, { windowMs: 30_000, count: 100, p50Ms: 50, p99Ms: 99, maxMs: 100 });
-    writer.beat();
-    assert.deepEqual((store.readHeartbeat()?.stats as HeartbeatStats).recentBatches, []);
-    for (let i = 0; i < 10; i++) writer.beat();
-    const trend = (store.readHeartbeat()?.stats as HeartbeatStats).queuedTrend;
+    writer.report();
+    assert.deepEqual((store.readSelfReport()?.stats as SelfReportStats).recentBatches, []);
+    for (let i = 0; i < 10; i++) writer.report();
+    const trend = (store.readSelfReport()?.stats as SelfReportStats).queuedTrend;
     assert.equal(trend.length, 6, 'a short, bounded trend');
     assert.deepEqual(trend, [80, 90, 100, 110, 120, 130]);
     assert.equal(readHealth(store, { isCheckerExpected: true }).status, 'behind', 'the queue kept growing');
   });
 
-  test('a heartbeat that cannot be written neither throws nor stops the writer', (t) => {
+  test('a self-report that cannot be written neither throws nor stops the writer', (t) => {
     const errors: unknown[] = [];
     t.mock.method(console, 'error', (...args: unknown[]) => errors.push(args));
     let attempts = 0;
-    const writer = startHeartbeat({
+    const writer = startSelfReport({
       sink: {
-        writeHeartbeat: () => {
+        writeSelfReport: () => {
           attempts++;
           throw new Error('disk full');
         },
@@ -274,23 +274,23 @@ describe('the heartbeat, written and read through a real database', () => {
       startedAt: Date.now(),
       everyMs: 60_000,
     });
-    writer.beat();
-    writer.beat();
+    writer.report();
+    writer.report();
     writer.stop();
-    assert.equal(attempts, 4, 'the first beat, two more, and the last one at stop');
+    assert.equal(attempts, 4, 'the first report, two more, and the last one at stop');
     assert.equal(errors.length, 1, 'one line per distinct failure');
   });
 
-  test('the checker writes a heartbeat as it starts and marks it stopped when it stops', async (t) => {
+  test('the checker writes a self-report as it starts and marks it stopped when it stops', async (t) => {
     const store = tempStore(t);
-    const monitor = startMonitor({ store, concurrency: 2, syncMs: 50, heartbeatMs: 60_000 });
+    const monitor = startMonitor({ store, concurrency: 2, syncMs: 50, selfReportMs: 60_000 });
     t.after(() => monitor.stop());
-    const running = store.readHeartbeat();
+    const running = store.readSelfReport();
     assert.equal(running?.pid, process.pid);
     assert.equal(running?.stoppedAt, null);
     assert.equal(readHealth(store, { isCheckerExpected: true }).status, 'ok');
     await monitor.stop();
-    assert.notEqual(store.readHeartbeat()?.stoppedAt, null);
+    assert.notEqual(store.readSelfReport()?.stoppedAt, null);
     assert.equal(readHealth(store, { isCheckerExpected: false }).status, 'off');
   });
 

@@ -8,7 +8,6 @@ import {
   CSV_COLUMNS,
   MAX_CHART_POINTS,
   chooseBucketMs,
-  csvField,
   csvLine,
   defaultRangeFor,
   downsample,
@@ -180,6 +179,34 @@ describe('downsample', () => {
     assert.equal(jitter.t.length, 3);
   });
 
+  test('after the interval changes from 60 s to 10 s, both stretches stay joined: each is judged by its own rhythm', () => {
+    const samples: ChartSample[] = [];
+    for (let t = NOW; t < NOW + 40 * MINUTE; t += MINUTE) samples.push(sample(t, 10));
+    for (let t = NOW + 40 * MINUTE + 7_000; t < NOW + HOUR; t += 10_000) samples.push(sample(t, 10));
+    assert.ok(samples.length > 100, 'mostly 10 s checks, so a single typical step would be 10 s');
+    const s = downsample(samples, NOW, NOW + HOUR);
+    assert.equal(s.t.length, samples.length, 'no gap marker anywhere');
+    assert.ok(s.checks.every((n) => n === 1));
+  });
+
+  test('with mixed intervals, a real outage in either stretch still breaks the line, once', () => {
+    const samples: ChartSample[] = [];
+    for (let t = NOW; t < NOW + 20 * MINUTE; t += MINUTE) samples.push(sample(t, 10));
+    // 15 minutes without checks, then 60 s again, then 10 s with a 2-minute hole.
+    for (let t = NOW + 35 * MINUTE; t < NOW + 45 * MINUTE; t += MINUTE) samples.push(sample(t, 10));
+    for (let t = NOW + 45 * MINUTE; t < NOW + 50 * MINUTE; t += 10_000) samples.push(sample(t, 10));
+    for (let t = NOW + 52 * MINUTE; t < NOW + HOUR; t += 10_000) samples.push(sample(t, 10));
+    const s = downsample(samples, NOW, NOW + HOUR);
+    const gaps = s.t.filter((_, i) => s.checks[i] === 0);
+    assert.deepEqual(gaps, [NOW + 20 * MINUTE, NOW + 50 * MINUTE]);
+  });
+
+  test('one check between two outages breaks from both sides', () => {
+    const at = [0, 1, 2, 3, 4, 30, 60, 61, 62, 63, 64].map((m) => NOW + m * MINUTE);
+    const s = downsample(at.map((t) => sample(t, 10)), NOW, NOW + 2 * HOUR);
+    assert.equal(s.checks.filter((n) => n === 0).length, 2);
+  });
+
   test('no checks, no points', () => {
     const s = downsample([], NOW - DAY, NOW);
     assert.equal(s.t.length, 0);
@@ -288,15 +315,6 @@ describe('resolution', () => {
 });
 
 describe('export', () => {
-  test('CSV fields are quoted only when they must be, with quotes doubled', () => {
-    assert.equal(csvField('plain'), 'plain');
-    assert.equal(csvField(null), '');
-    assert.equal(csvField(12.5), '12.5');
-    assert.equal(csvField('a,b'), '"a,b"');
-    assert.equal(csvField('say "hi"'), '"say ""hi"""');
-    assert.equal(csvField('two\nlines'), '"two\nlines"');
-  });
-
   test('an error message that reads like a formula is defused in CSV', () => {
     const line = csvLine(
       presentCheck({

@@ -1,71 +1,36 @@
-import { errorResponse } from '@/lib/api/http';
-import { authorize } from '@/lib/auth/request';
-import { getChangeFeed, type ChangeEvent } from '@/lib/events';
+import { errorResponse } from '@/app/_server/http';
+import { authorize, type Principal } from '@/lib/auth/request';
+import { getStreamRegistry, openEventStream } from '@/lib/event-streams';
+import { getChangeFeed } from '@/lib/events';
+import { clientKeyOf, limitAnonymous } from '@/lib/http/rate-limit';
 import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';
 
-/** A comment line every so often keeps proxies and idle timeouts from closing a quiet stream. */
-const HEARTBEAT_MS = 15_000;
-/** How long a browser waits before reconnecting after the stream drops. */
-const RETRY_MS = 2_000;
-
-function frame(event: ChangeEvent): string {
-  const data = event.type === 'checks' ? { siteIds: event.siteIds } : { revision: event.revision };
-  return `event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
-}
-
 /**
- * Server-sent events: `checks` (`{ siteIds }`: these sites have new results) and `sites` (`{ revision }`: the
- * list of sites changed). Clients reload what they show on each event, and everything when they (re)connect.
+ * Server-sent events (see lib/event-streams.ts for the events and the bounds). The stream lasts as long as the
+ * authority it was opened with: the same check runs again while it is open.
  */
 export async function GET(req: Request): Promise<Response> {
   // Not wrapped in handle(): the stream's lifetime is the request's, but its authority is checked the same way.
+  let opened: Principal['kind'];
   try {
-    await authorize(getStore(), req, 'read');
+    opened = (await authorize(getStore(), req, 'read')).kind;
+    if (opened === 'public') limitAnonymous(req);
   } catch (err) {
     return errorResponse(err);
   }
-  const encoder = new TextEncoder();
-  let close = () => {};
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      let open = true;
-      const send = (text: string) => {
-        if (!open) return;
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          close(); // the stream is gone (client left between ticks)
-        }
-      };
-      const unsubscribe = getChangeFeed().subscribe((event) => send(frame(event)));
-      const heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
-      close = () => {
-        if (!open) return;
-        open = false;
-        clearInterval(heartbeat);
-        unsubscribe();
-        req.signal.removeEventListener('abort', close);
-        try {
-          controller.close();
-        } catch {
-          // already closed or errored
-        }
-      };
-      req.signal.addEventListener('abort', close);
-      send(`retry: ${RETRY_MS}\n: connected\n\n`);
-    },
-    cancel() {
-      close();
-    },
-  });
-  return new Response(stream, {
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      // no-transform keeps the server's gzip from buffering events; no-cache keeps proxies from replaying them.
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-    },
+  return openEventStream({
+    feed: getChangeFeed(),
+    registry: getStreamRegistry(),
+    clientKey: clientKeyOf(req),
+    signal: req.signal,
+    // The same kind of authority as at opening: a stream opened with a session ends at logout even when
+    // public read would let an anonymous caller in (the browser then reconnects as that caller).
+    isStillAuthorized: () =>
+      authorize(getStore(), req, 'read').then(
+        (now) => now.kind === opened,
+        () => false,
+      ),
   });
 }

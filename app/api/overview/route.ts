@@ -1,5 +1,5 @@
-import { presentOverview } from '@/app/_components/present-overview';
-import { handle, json } from '@/lib/api/http';
+import { presentOverview } from '@/app/_server/present-overview';
+import { handle, json } from '@/app/_server/http';
 import { AppError } from '@/lib/errors';
 import { getStore } from '@/lib/store';
 

@@ -1,5 +1,6 @@
-import { handle, json, readJson } from '@/lib/api/http';
+import { handle, json, principalOf, readJson } from '@/app/_server/http';
 import { createApiToken } from '@/lib/auth/accounts';
+import { AppError } from '@/lib/errors';
 import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';
@@ -13,12 +14,27 @@ const present = (t: { id: number; name: string; prefix: string; createdAt: numbe
   revokedAt: t.revokedAt === null ? null : new Date(t.revokedAt).toISOString(),
 });
 
-/** Token names and prefixes only: a secret is shown once, when created. Listing needs write authority. */
-export const GET = handle((_req: Request) => json({ tokens: getStore().listApiTokens().map(present) }), {
-  access: 'write',
-});
+/**
+ * Tokens are managed from a logged-in browser only: a leaked token must not be able to mint more tokens (which
+ * would outlive its own revocation) or revoke the owner's.
+ */
+function requireSession(req: Request): void {
+  if (principalOf(req)?.kind !== 'session') {
+    throw new AppError('forbidden', 'API tokens are managed from a logged-in browser, not with a token');
+  }
+}
+
+/** Token names and prefixes only: a secret is shown once, when created. */
+export const GET = handle(
+  (req: Request) => {
+    requireSession(req);
+    return json({ tokens: getStore().listApiTokens().map(present) });
+  },
+  { access: 'write' },
+);
 
 export const POST = handle(async (req: Request) => {
+  requireSession(req);
   const { token, secret } = createApiToken(getStore(), await readJson(req));
   return json({ token: present(token), secret }, 201);
 });

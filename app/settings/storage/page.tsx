@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { requireViewer } from '@/lib/auth/page';
+import { requireViewer } from '@/app/_server/auth-page';
 import { getConfig } from '@/lib/config';
 import { RELATIVE_ERROR } from '@/lib/histogram';
 import { getStore } from '@/lib/store';
+import { formatAgo } from '@/app/_components/format';
+import { readBackupStatus } from './backup-status';
 import { TABLE_LABELS, formatBytes, readStorageReport } from './report';
 import styles from './storage.module.css';
 
@@ -22,8 +24,10 @@ const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en
  */
 export default async function StoragePage() {
   await requireViewer('/settings/storage');
-  const { retention } = getConfig();
+  const { retention, dbPath, backup } = getConfig();
   const report = await readStorageReport(getStore(), retention);
+  const backups = readBackupStatus(dbPath, backup);
+  const now = backups.readAt;
   const retentionLines = [
     { what: 'Raw checks', keep: plural(retention.rawDays, 'day', 'days'), env: 'UPBEAT_RETAIN_RAW_DAYS' },
     { what: 'Minute rollups', keep: plural(retention.minuteHours, 'hour', 'hours'), env: 'UPBEAT_RETAIN_MINUTE_HOURS' },
@@ -57,6 +61,44 @@ export default async function StoragePage() {
           <p className={styles.statValue}>{formatBytes(report.freeBytes)}</p>
           <p className={styles.statNote}>reused before the file grows</p>
         </div>
+      </section>
+
+      <section className={styles.card} aria-labelledby="backup-heading" data-testid="storage-backup">
+        <h2 id="backup-heading">Backup</h2>
+        {backups.last ? (
+          <p className={styles.backupLine} data-testid="last-backup">
+            Last backup{' '}
+            <time dateTime={new Date(backups.last.at).toISOString()} title={new Date(backups.last.at).toISOString()}>
+              {formatAgo(now - backups.last.at)}
+            </time>
+            {backups.last.scheduled ? ' (scheduled)' : ''}: <code>{backups.last.file}</code>, {formatBytes(backups.last.bytes)}
+            {backups.last.isPresent ? '' : ' — no longer at that path'}
+          </p>
+        ) : (
+          <p className={styles.backupLine} data-testid="last-backup">
+            No backup yet. Make one while Upbeat runs: <code>npm run backup -- FILE</code>
+          </p>
+        )}
+        {backups.failure && (
+          <p className={styles.failure} role="alert" data-testid="backup-failure">
+            The scheduled backup {formatAgo(now - backups.failure.at)} failed: {backups.failure.message}
+          </p>
+        )}
+        <p className={styles.note} data-testid="backup-schedule">
+          {backups.schedule.dir ? (
+            <>
+              The checker backs up every {plural(backups.schedule.everyHours, 'hour', 'hours')} into{' '}
+              <code>{backups.schedule.dir}</code>, keeping the newest {backups.schedule.keep}.
+            </>
+          ) : (
+            <>
+              Scheduled backups are off: set <code>UPBEAT_BACKUP_DIR</code> (with <code>UPBEAT_BACKUP_EVERY_HOURS</code>,{' '}
+              <code>UPBEAT_BACKUP_KEEP</code>) for the checker.
+            </>
+          )}{' '}
+          Restore with Upbeat stopped: <code>npm run restore -- FILE</code> checks the file first and keeps the
+          database it replaces.
+        </p>
       </section>
 
       <section className={styles.card} aria-labelledby="tables-heading">

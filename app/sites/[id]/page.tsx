@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { presentCheck, type ApiCheck } from '@/lib/api/present';
-import { peekViewer, requireViewer } from '@/lib/auth/page';
+import { peekViewer, requireViewer } from '@/app/_server/auth-page';
 import { isAppError } from '@/lib/errors';
 import { CHECKS_PAGE_SIZE, defaultRangeFor, isRangeKey, loadHistory, type HistoryPayload, type RangeKey } from '@/lib/history';
 import { parseSiteId } from '@/lib/sites';
@@ -58,7 +58,7 @@ function readSite(id: number, range: RangeKey): { history: HistoryPayload; check
  */
 export default async function SitePage({ params, searchParams }: Props) {
   const raw = (await params).id;
-  await requireViewer(`/sites/${encodeURIComponent(raw)}`);
+  const viewer = await requireViewer(`/sites/${encodeURIComponent(raw)}`);
   const id = siteIdOf(raw);
   if (id === null) notFound();
   const site = getStore().getSite(id);
@@ -74,6 +74,7 @@ export default async function SitePage({ params, searchParams }: Props) {
       initialHistory={history}
       initialChecks={checks}
       pageSize={CHECKS_PAGE_SIZE}
+      canWrite={viewer.canWrite}
     />
   );
 }

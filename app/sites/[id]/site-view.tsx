@@ -1,18 +1,20 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import useSWR, { SWRConfig } from 'swr';
 import useSWRInfinite from 'swr/infinite';
 import { LatencyChart } from '@/app/_components/latency-chart';
 import { StatusStrip } from '@/app/_components/status-strip';
 import type { ApiCheck } from '@/lib/api/present';
-import { RANGE_KEYS, STRIP_SIZE, type HistoryPayload, type RangeKey } from '@/lib/history';
+import { RANGE_KEYS, STRIP_SIZE, type HistoryPayload, type RangeKey } from '@/lib/history-types';
 import { ChecksTable } from './checks-table';
-import { formatLatency, formatUptime } from '@/app/_components/format';
+import { describeFailure, formatDate, formatDateTime, formatLatency, formatPercent } from '@/app/_components/format';
 import { StateBadge } from '@/app/_components/state-badge';
-import { daysLeft, formatDate, formatDateTime, useMinute } from './format';
+import { useToast } from '@/app/_components/toast';
+import { SiteActions } from './site-actions';
 import styles from './site.module.css';
+import { daysLeft, useMinute } from './use-minute';
 import { useSiteEvents } from './use-site-events';
 
 export interface SiteViewProps {
@@ -21,6 +23,8 @@ export interface SiteViewProps {
   initialHistory: HistoryPayload;
   initialChecks: ApiCheck[];
   pageSize: number;
+  /** False for a public read-only visitor: no actions that could only answer 401. */
+  canWrite: boolean;
 }
 
 class HttpError extends Error {
@@ -71,10 +75,11 @@ export function SiteView(props: SiteViewProps) {
   );
 }
 
-function SiteDashboard({ siteId, initialRange, initialChecks, pageSize }: SiteViewProps) {
+function SiteDashboard({ siteId, initialRange, initialChecks, pageSize, canWrite }: SiteViewProps) {
   const [range, setRange] = useState<RangeKey>(initialRange);
   const [stacked, setStacked] = useState(false);
   const now = useMinute();
+  const { region: toastRegion, show: toast } = useToast();
 
   const history = useSWR<HistoryPayload, HttpError>(historyKey(siteId, range), fetchJson, {
     keepPreviousData: true,
@@ -93,9 +98,12 @@ function SiteDashboard({ siteId, initialRange, initialChecks, pageSize }: SiteVi
   const { mutate: mutateHistory } = history;
   const { mutate: mutatePages } = pages;
 
+  // Set while this site is being deleted from here: its events must not reload a page that is about to leave.
+  const leaving = useRef(false);
   useSiteEvents(
     siteId,
     useCallback(() => {
+      if (leaving.current) return;
       void mutateHistory();
       void mutatePages();
     }, [mutateHistory, mutatePages]),
@@ -113,6 +121,8 @@ function SiteDashboard({ siteId, initialRange, initialChecks, pageSize }: SiteVi
   if (history.error?.status === 404) return <Gone />;
 
   const { site, chart } = data;
+  const last = site.lastCheck;
+  const problem = last && !site.paused ? describeFailure(last) : null;
   const loadingRange = data.range !== range;
   const fmtTime = (iso: string) => formatDateTime(iso, now);
   const failed = chart.failed.reduce((a, b) => a + b, 0);
@@ -136,10 +146,33 @@ function SiteDashboard({ siteId, initialRange, initialChecks, pageSize }: SiteVi
         <div className={styles.title}>
           <h1>{site.name}</h1>
           <p className={styles.url}>{site.url}</p>
+          {problem && last && (
+            <p className={styles.problem} data-testid="site-problem">
+              {problem}
+              {last.error && problem !== last.error.message && !problem.endsWith(last.error.message) && (
+                <span className={styles.problemDetail}>{last.error.message}</span>
+              )}
+            </p>
+          )}
         </div>
-        <p className={styles.state} data-testid="site-state">
-          <StateBadge state={site.state} />
-        </p>
+        <div className={styles.aside}>
+          <p className={styles.state} data-testid="site-state">
+            <StateBadge state={site.state} />
+          </p>
+          {canWrite && (
+            <SiteActions
+              site={site}
+              say={toast}
+              onLeaving={(value) => {
+                leaving.current = value;
+              }}
+              onChanged={() => {
+                void mutateHistory();
+                void mutatePages();
+              }}
+            />
+          )}
+        </div>
       </header>
 
       {history.error && (
@@ -153,7 +186,7 @@ function SiteDashboard({ siteId, initialRange, initialChecks, pageSize }: SiteVi
           <div key={w} className={styles.stat} data-testid={`uptime-${w}`}>
             <p className={styles.statLabel}>Uptime {RANGE_LABELS[w]}</p>
             <p className={styles.statValue}>
-              {formatUptime(data.uptime[w].checks === 0 ? null : data.uptime[w].up / data.uptime[w].checks)}
+              {formatPercent(data.uptime[w].checks === 0 ? null : data.uptime[w].up / data.uptime[w].checks)}
             </p>
             <p className={styles.statNote}>
               {data.uptime[w].checks === 0 ? 'no checks' : `${data.uptime[w].checks.toLocaleString('en-US')} checks`}
@@ -229,6 +262,7 @@ function SiteDashboard({ siteId, initialRange, initialChecks, pageSize }: SiteVi
           formatTime={fmtTime}
         />
       </section>
+      {toastRegion}
     </main>
   );
 }
@@ -268,7 +302,7 @@ function TlsStat({ url, tls, now }: { url: string; tls: HistoryPayload['tls']; n
   } else {
     // Days left depend on "now": counted in the browser only, so server and client render the same markup.
     const days = now === null ? null : daysLeft(tls.expiresAt, now);
-    value = formatDate(tls.expiresAt, now !== null);
+    value = formatDate(tls.expiresAt, now);
     if (days === null) note = 'expires';
     else if (days < 0) note = `expired ${-days} ${-days === 1 ? 'day' : 'days'} ago`;
     else note = `${days} ${days === 1 ? 'day' : 'days'} left`;

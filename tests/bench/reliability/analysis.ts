@@ -3,10 +3,10 @@
  * in flight at once (exactly, from each row's start and duration), due slots, and per-second rates.
  */
 import { openStore } from '../../../db';
-import { nextSlotAtOrAfter, phaseOf } from '../../../lib/monitor/scheduler';
 import { nextSiteState } from '../../../lib/monitor/state';
+import { nextSlotAtOrAfter, offsetOf } from '../../../lib/monitor/scheduler';
 
-export interface CheckRow {
+export interface RawCheck {
   id: number;
   site_id: number;
   checked_at: number;
@@ -17,11 +17,11 @@ export interface CheckRow {
 }
 
 /** Check rows that started in [from, to), oldest first. */
-export function readChecks(file: string, from: number, to: number): CheckRow[] {
+export function readChecks(file: string, from: number, to: number): RawCheck[] {
   const store = openStore(file, { decideState: nextSiteState });
   try {
     return store.db
-      .prepare<[number, number], CheckRow>(
+      .prepare<[number, number], RawCheck>(
         `SELECT id, site_id, checked_at, ok, error_kind, lag_ms, total_us FROM checks
          WHERE checked_at >= ? AND checked_at < ? ORDER BY checked_at, id`,
       )
@@ -43,7 +43,7 @@ export interface Overlap {
  * slot in the concurrency bound for exactly that long (plus microseconds of bookkeeping), so this is the
  * scheduler's in-flight count at every instant, not a sample of it. Only time inside [from, to) counts.
  */
-export function overlap(rows: readonly CheckRow[], from: number, to: number): Overlap {
+export function overlap(rows: readonly RawCheck[], from: number, to: number): Overlap {
   const events: Array<[number, number]> = [];
   for (const r of rows) {
     const start = r.checked_at;
@@ -83,7 +83,7 @@ export function dueSlots(sites: ReadonlyArray<{ id: number; intervalMs: number }
 
 /** Distinct grid slots with a row (`checked_at − lag_ms` snapped to the site's grid) inside [from, to). */
 export function doneSlots(
-  rows: readonly CheckRow[],
+  rows: readonly RawCheck[],
   intervalMsOf: (siteId: number) => number | undefined,
   from: number,
   to: number,
@@ -92,8 +92,8 @@ export function doneSlots(
   for (const r of rows) {
     const intervalMs = intervalMsOf(r.site_id);
     if (intervalMs === undefined) continue;
-    const phase = phaseOf(r.site_id, intervalMs);
-    const slot = Math.round((r.checked_at - r.lag_ms - phase) / intervalMs) * intervalMs + phase;
+    const offset = offsetOf(r.site_id, intervalMs);
+    const slot = Math.round((r.checked_at - r.lag_ms - offset) / intervalMs) * intervalMs + offset;
     if (slot >= from && slot < to) seen.add(`${r.site_id}:${slot}`);
   }
   return seen.size;

@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the reliability benchmarks (faults.ts, crash.ts, soak.ts): flags, child processes (the target
  * server, the checker on its own, the web server with the checker inside), seeding a database, reading the
- * checker's heartbeat, and writing the report. Every child listens on 127.0.0.1 only and is stopped by its pid.
+ * checker's self-report, and writing the report. Every child listens on 127.0.0.1 only and is stopped by its pid.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,9 +9,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openStore, type Heartbeat, type Store } from '../../../db';
 import { ALERT_SETTING_DEFAULTS, type SiteSettings } from '../../../lib/domain';
-import type { HeartbeatStats } from '../../../lib/monitor/heartbeat';
+import { openStore, type SelfReport, type Store } from '../../../db';
+import type { SelfReportStats } from '../../../lib/monitor/self-report';
 import { startProcess, stopProcess, type Started } from '../lib/proc';
 import { formatMarkdown, formatText, num, type Row } from '../lib/table';
 import { nextSiteState } from '../../../lib/monitor/state';
@@ -258,16 +258,16 @@ export function targetSite(port: number, n: number, over: Partial<SiteSettings> 
 }
 
 export interface Beat {
-  beatAt: number;
+  reportedAt: number;
   pid: number;
-  stats: HeartbeatStats;
+  stats: SelfReportStats;
 }
 
 /**
- * Collects every distinct heartbeat the checker writes (polling the database twice a beat), so a benchmark gets
+ * Collects every distinct self-report the checker writes (polling the database twice a beat), so a benchmark gets
  * the checker's own figures — batches, queue, event-loop lag, memory — without asking it anything.
  */
-export class HeartbeatTap {
+export class SelfReportTap {
   readonly beats: Beat[] = [];
   private readonly store: Store;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -277,22 +277,22 @@ export class HeartbeatTap {
     this.timer = setInterval(() => this.poll(), everyMs);
   }
 
-  latest(): Heartbeat | undefined {
-    return this.store.readHeartbeat();
+  latest(): SelfReport | undefined {
+    return this.store.readSelfReport();
   }
 
   /** Beats written in [from, to). */
   between(from: number, to: number): Beat[] {
-    return this.beats.filter((b) => b.beatAt >= from && b.beatAt < to);
+    return this.beats.filter((b) => b.reportedAt >= from && b.reportedAt < to);
   }
 
   poll(): void {
     try {
-      const hb = this.store.readHeartbeat();
+      const hb = this.store.readSelfReport();
       if (!hb || hb.stats === null || typeof hb.stats !== 'object') return;
       const last = this.beats[this.beats.length - 1];
-      if (last && last.beatAt === hb.beatAt && last.pid === hb.pid) return;
-      this.beats.push({ beatAt: hb.beatAt, pid: hb.pid, stats: hb.stats as HeartbeatStats });
+      if (last && last.reportedAt === hb.reportedAt && last.pid === hb.pid) return;
+      this.beats.push({ reportedAt: hb.reportedAt, pid: hb.pid, stats: hb.stats as SelfReportStats });
     } catch {
       // busy for a moment; the next poll reads it
     }

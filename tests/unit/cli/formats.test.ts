@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CSV_COLUMNS,
-  csvField,
   formatCsv,
   formatJson,
   formatProgress,
@@ -10,11 +9,11 @@ import {
   formatTableHeader,
   formatTableRow,
   urlColumnWidth,
-  type CheckRow,
+  type UrlResult,
   type RunSummary,
 } from '../../../lib/cli/formats';
 
-const up: CheckRow = {
+const up: UrlResult = {
   url: 'http://127.0.0.1:8080/ok',
   ok: true,
   statusCode: 200,
@@ -28,7 +27,7 @@ const up: CheckRow = {
   checkedAt: Date.UTC(2025, 0, 2, 3, 4, 5, 6),
 };
 
-const down: CheckRow = {
+const down: UrlResult = {
   ...up,
   url: 'https://example.com/a,b',
   ok: false,
@@ -51,16 +50,6 @@ const summary: RunSummary = {
   timeoutMs: 10000,
   duplicates: 0,
 };
-
-test('quotes a CSV field only when it holds a comma, a quote, CR or LF, doubling quotes', () => {
-  assert.equal(csvField('plain'), 'plain');
-  assert.equal(csvField(12.5), '12.5');
-  assert.equal(csvField(null), '');
-  assert.equal(csvField('a,b'), '"a,b"');
-  assert.equal(csvField('say "hi"'), '"say ""hi"""');
-  assert.equal(csvField('two\nlines'), '"two\nlines"');
-  assert.equal(csvField('cr\r'), '"cr\r"');
-});
 
 test('writes CSV as RFC 4180: a header, CRLF line ends, rows in the order given', () => {
   const csv = formatCsv([down, up]);

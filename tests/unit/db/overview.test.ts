@@ -4,6 +4,7 @@ import type { Store } from '../../../db';
 import { SPARK_BUCKETS, SPARK_BUCKET_MS } from '../../../db/overview';
 import type { NewCheck } from '../../../lib/domain';
 import { createChangeFeed, type ChangeEvent } from '../../../lib/events';
+import { eventually } from '../../helpers/eventually';
 import { tempStore } from '../../helpers/temp-store';
 
 const site = (name: string, extra: { paused?: boolean } = {}) => ({
@@ -96,7 +97,9 @@ test("the overview's 24 h uptime is the site page's 24 h window, read from the s
   store.recordChecks(batch);
   for (let step = 0; step < 90; step++) {
     const now = NOW + step * 41_000; // across a whole hour, both ways of reading the window's edge
-    for (const row of store.overview({ now })) {
+    const rows = store.overview({ now });
+    assert.equal(rows.length, 3);
+    for (const row of rows) {
       const day = store.uptimeWindows(row.id, now)['24h'];
       assert.equal(row.checks24h, day.checks);
       assert.equal(row.uptime24h, day.checks === 0 ? null : day.up / day.checks);
@@ -170,7 +173,8 @@ test('checkedSince names each site with new results once and moves the cursor', 
   assert.deepEqual(store.checkedSince(next.latestId).siteIds, [a]);
 });
 
-test('the overview reads 1,000 sites with an hour of 60 s checks in one statement, fast', (t) => {
+// How fast it reads them is measured by `npm run bench:history` (the overview verb at 1,000 sites), not here.
+test('the overview reads 1,000 sites with an hour of 60 s checks each, every row whole', (t) => {
   const store = tempStore(t);
   const ids: number[] = [];
   store.db.transaction(() => {
@@ -181,21 +185,9 @@ test('the overview reads 1,000 sites with an hour of 60 s checks in one statemen
     for (let k = 0; k < 60; k++) batch.push(check(id, NOW - 3_600_000 + k * MIN + (id % 60) * 1000, k % 17 !== 0, 5 + (k % 7)));
   }
   store.recordChecks(batch);
-  store.overview({ now: NOW }); // warm the page cache
-  const times: number[] = [];
-  let rows = store.overview({ now: NOW });
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    rows = store.overview({ now: NOW });
-    times.push(performance.now() - t0);
-  }
-  times.sort((x, y) => x - y);
-  const median = times[2]!;
-  t.diagnostic(`overview of 1,000 sites x 60 checks: median ${median.toFixed(1)} ms (of ${times.map((x) => x.toFixed(1)).join(', ')})`);
+  const rows = store.overview({ now: NOW });
   assert.equal(rows.length, 1000);
   assert.ok(rows.every((r) => r.checks24h === 60 && r.spark.length >= 59 && r.spark.length <= SPARK_BUCKETS));
-  // Generous bound for slow CI machines; the figure above is what matters.
-  assert.ok(median < 1000, `overview took ${median} ms`);
 });
 
 test('the change feed reads changes from the database, and polls only while someone listens', async (t) => {
@@ -213,8 +205,23 @@ test('the change feed reads changes from the database, and polls only while some
     },
     { pollMs: 10 },
   );
-  const tick = () => new Promise((r) => setTimeout(r, 40));
-  await tick();
+  // A second feed on the same timer, always listened to: each of its polls is a chance the first had to poll.
+  let witnessReads = 0;
+  const witness = createChangeFeed(
+    {
+      checkedSince: (afterId) => (witnessReads++, store.checkedSince(afterId)),
+      latestCheckId: () => store.latestCheckId(),
+      sitesRevision: () => store.sitesRevision(),
+    },
+    { pollMs: 10 },
+  );
+  const stopWitness = witness.subscribe(() => {});
+  t.after(stopWitness);
+  const witnessPolls = async (n: number) => {
+    const from = witnessReads;
+    await eventually(`${n} polls of the witness`, () => witnessReads >= from + n, 2000);
+  };
+  await witnessPolls(3);
   assert.equal(reads, 0, 'no listener, no polling');
 
   const got: ChangeEvent[] = [];
@@ -223,12 +230,12 @@ test('the change feed reads changes from the database, and polls only while some
   const stopSecond = feed.subscribe((e) => second.push(e));
   // Written straight to the file, as a checker in another process would.
   store.recordChecks([check(b, NOW, true), check(a, NOW, false)]);
-  await tick();
+  await eventually('the checks to be heard', () => got.length > 0 && second.length > 0, 2000);
   assert.deepEqual(got, [{ type: 'checks', siteIds: [a, b] }]);
   assert.deepEqual(second, got, 'every listener hears each change once');
 
   store.updateSite(a, { name: 'renamed' });
-  await tick();
+  await eventually('the edit to be heard', () => got.length > 1, 2000);
   assert.equal(got.at(-1)?.type, 'sites');
   assert.equal(got.length, 2);
 
@@ -237,6 +244,6 @@ test('the change feed reads changes from the database, and polls only while some
   stopSecond(); // twice is harmless
   assert.equal(feed.listenerCount, 0);
   const before = reads;
-  await tick();
+  await witnessPolls(3);
   assert.equal(reads, before, 'the last listener leaving stops the polling');
 });

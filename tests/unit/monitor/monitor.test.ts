@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -8,10 +7,10 @@ import type { TestContext } from 'node:test';
 import { openStore, type Store } from '../../../db';
 import { startMonitor } from '../../../lib/monitor/monitor';
 import { newSite } from '../../helpers/factories';
+import { eventually } from '../../helpers/eventually';
+import { spawnChecker } from '../../helpers/spawn-checker';
 import { tempDir, tempStore } from '../../helpers/temp-store';
 import { nextSiteState } from '../../../lib/monitor/state';
-
-const root = path.resolve(import.meta.dirname, '../../..');
 
 /** A local target: `/ok` answers 200, `/slow` answers after 800 ms, `/fail` answers 503. Counts requests. */
 async function target(t: TestContext) {
@@ -31,42 +30,45 @@ async function target(t: TestContext) {
   return { base, hits };
 }
 
-async function until(what: string, fn: () => boolean, ms: number): Promise<number> {
-  const start = Date.now();
-  while (!fn()) {
-    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return Date.now() - start;
-}
-
 test('the checker checks a new site at once and follows edits, pauses and deletes within a second', async (t) => {
   const store = tempStore(t);
   const { base, hits } = await target(t);
   const monitor = startMonitor({ store, concurrency: 10, syncMs: 50, recorder: { flushEveryMs: 20 } });
   t.after(() => monitor.stop());
+  const hitsOf = (path: string) => hits.get(path) ?? 0;
 
   const s = store.createSite(newSite({ url: `${base}/ok`, intervalSeconds: 1 }));
-  const took = await until('the first check', () => store.getSite(s.id)!.lastCheck !== null, 1000);
-  assert.ok(took < 1000);
+  await eventually('the first check', () => store.getSite(s.id)!.lastCheck !== null, 1000);
   assert.equal(store.getSite(s.id)!.state, 'up');
 
   store.updateSite(s.id, { url: `${base}/fail` });
-  await until('the edited URL to be checked', () => store.getSite(s.id)!.state === 'down', 1000);
+  await eventually('the edited URL to be checked', () => store.getSite(s.id)!.state === 'down', 1000);
   assert.equal(store.getSite(s.id)!.lastCheck!.statusCode, 503);
 
+  // A witness on the same 1 s interval stands for the passing of time: a check of it comes a whole interval
+  // after the change reached the checker (it syncs every 50 ms), and two more give the other site two chances.
+  const witness = store.createSite(newSite({ url: `${base}/witness`, intervalSeconds: 1 }));
+  const witnessChecks = () => hitsOf('/witness');
+  const witnessed = async (more: number) => {
+    const from = witnessChecks();
+    await eventually(`${more} more checks of the witness`, () => witnessChecks() >= from + more, 1000 + more * 1500);
+  };
+  await eventually('the witness to be checked', () => witnessChecks() > 0, 1000);
   store.updateSite(s.id, { paused: true });
-  await new Promise((r) => setTimeout(r, 150));
-  const n = store.countChecks();
-  await new Promise((r) => setTimeout(r, 1500));
-  assert.equal(store.countChecks(), n, 'a paused site was checked');
+  await witnessed(1);
+  const pausedHits = hitsOf('/fail');
+  await witnessed(2);
+  assert.equal(hitsOf('/fail'), pausedHits, 'a paused site was checked');
 
   store.updateSite(s.id, { paused: false });
-  await until('a check after resume', () => store.countChecks() > n, 1000);
+  await eventually('a check after resume', () => hitsOf('/fail') > pausedHits, 1000);
+  // The target stops hearing from a deleted site (that its rows are gone the cascade sees to).
   store.deleteSite(s.id);
-  await new Promise((r) => setTimeout(r, 1500));
-  assert.equal(store.countChecks(), 0);
-  assert.ok((hits.get('/ok') ?? 0) >= 1);
+  await witnessed(1);
+  const deletedHits = hitsOf('/fail');
+  await witnessed(2);
+  assert.equal(hitsOf('/fail'), deletedHits, 'a deleted site was still checked');
+  assert.equal(store.getSite(witness.id)!.state, 'up');
 });
 
 test('a check of a slow site does not hold up the others', async (t) => {
@@ -76,26 +78,10 @@ test('a check of a slow site does not hold up the others', async (t) => {
   t.after(() => monitor.stop());
   const slow = store.createSite(newSite({ url: `${base}/slow`, intervalSeconds: 60 }));
   const fast = store.createSite(newSite({ url: `${base}/ok`, intervalSeconds: 60 }));
-  await until('the fast site', () => store.getSite(fast.id)!.lastCheck !== null, 700);
+  await eventually('the fast site', () => store.getSite(fast.id)!.lastCheck !== null, 700);
   assert.equal(store.getSite(slow.id)!.lastCheck, null, 'the slow site answered before its delay');
-  await until('the slow site', () => store.getSite(slow.id)!.lastCheck !== null, 2000);
+  await eventually('the slow site', () => store.getSite(slow.id)!.lastCheck !== null, 2000);
 });
-
-function spawnChecker(t: TestContext, dbPath: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/monitor.ts'], {
-    cwd: root,
-    env: { ...process.env, UPBEAT_DB: dbPath, UPBEAT_SYNC_MS: '100' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d));
-  child.stderr.on('data', (d: Buffer) => (out += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  t.after(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  return { child, exited, output: () => out };
-}
 
 test('as its own process, the checker picks up sites added by another process and stops cleanly on SIGTERM', async (t) => {
   const dbPath = path.join(tempDir(t), 'upbeat.db');
@@ -103,17 +89,16 @@ test('as its own process, the checker picks up sites added by another process an
   t.after(() => store.close());
   const { base, hits } = await target(t);
   const checker = spawnChecker(t, dbPath);
-  await until('the checker to start', () => checker.output().includes('checker running'), 15_000);
+  await checker.running();
 
   const s = store.createSite(newSite({ url: `${base}/ok`, intervalSeconds: 60 }));
-  const took = await until('the first check', () => store.getSite(s.id)!.lastCheck !== null, 1500);
-  assert.ok(took < 1500, `took ${took} ms`);
+  await eventually('the first check', () => store.getSite(s.id)!.lastCheck !== null, 1500);
 
   // A check in flight when SIGTERM arrives is finished and written before the process exits.
   const slow = store.createSite(newSite({ url: `${base}/slow`, intervalSeconds: 60 }));
-  await until('the slow check to start', () => (hits.get('/slow') ?? 0) > 0, 1500);
-  checker.child.kill('SIGTERM');
-  const code = await checker.exited;
+  await eventually('the slow check to start', () => (hits.get('/slow') ?? 0) > 0, 1500);
+  checker.kill('SIGTERM');
+  const { code } = await checker.exited;
   assert.equal(code, 0, checker.output());
   assert.equal(store.getSite(slow.id)!.state, 'up', 'the in-flight check was not recorded');
   assert.match(checker.output(), /SIGTERM: stopping, waiting for 1 checks in flight/);
@@ -124,6 +109,6 @@ test('the checker refuses an unwritable database path with a clear message and e
   const fs = await import('node:fs');
   fs.writeFileSync(path.join(dir, 'file'), '');
   const checker = spawnChecker(t, path.join(dir, 'file', 'upbeat.db'));
-  assert.equal(await checker.exited, 1);
+  assert.equal((await checker.exited).code, 1);
   assert.match(checker.output(), /upbeat: Cannot (create the folder for|open) the database/);
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { NewCheck } from '../../../lib/domain';
 import { Recorder } from '../../../lib/monitor/recorder';
 import { tempStore } from '../../helpers/temp-store';
+import { eventually } from '../../helpers/eventually';
 import { newCheck, newSite } from '../../helpers/factories';
 
 /** The real store, with each batch it is handed counted. */
@@ -24,7 +25,7 @@ test('results wait at most flushEveryMs, then go in one batch', async (t) => {
   const recorder = new Recorder(sink, { flushEveryMs: 50 });
   for (let i = 0; i < 10; i++) recorder.add(newCheck(s.id, i));
   assert.equal(store.countChecks(), 0, 'nothing written before the flush interval');
-  await new Promise((r) => setTimeout(r, 120));
+  await eventually('the flush', () => batches.length > 0, 1000);
   assert.deepEqual(batches, [10]);
   assert.equal(store.countChecks(), 10);
   assert.equal(store.getSite(s.id)!.lastCheck!.checkedAt, 9);

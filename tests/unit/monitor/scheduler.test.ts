@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Site } from '../../../lib/domain';
-import { Scheduler, nextSlotAtOrAfter, phaseOf, type DueCheck } from '../../../lib/monitor/scheduler';
+import { Scheduler, nextSlotAtOrAfter, offsetOf, type DueCheck } from '../../../lib/monitor/scheduler';
 import { FakeClock, sleepThrough } from '../../helpers/fake-clock';
 
 function site(id: number, over: Partial<Site> = {}): Site {
@@ -77,17 +77,17 @@ function harness(opts: { concurrency?: number; durationMs?: (siteId: number) => 
   };
 }
 
-test('phases spread 10,000 sites evenly over the interval', () => {
+test('offsets spread 10,000 sites evenly over the interval', () => {
   const intervalMs = 30_000;
   const buckets = new Array<number>(30).fill(0); // one bucket a second
-  for (let id = 1; id <= 10_000; id++) buckets[Math.floor(phaseOf(id, intervalMs) / 1000)]!++;
+  for (let id = 1; id <= 10_000; id++) buckets[Math.floor(offsetOf(id, intervalMs) / 1000)]!++;
   const mean = 10_000 / 30;
   for (const n of buckets) {
     assert.ok(n > mean * 0.8 && n < mean * 1.2, `a one-second bucket holds ${n} sites, mean ${mean.toFixed(0)}`);
   }
 });
 
-test('a restart places every site on the same slots (phase comes from the id)', async () => {
+test('a restart places every site on the same slots (the offset comes from the id)', async () => {
   const a = harness();
   const b = harness();
   const sites = Array.from({ length: 50 }, (_, i) => site(i + 1));
@@ -124,7 +124,7 @@ test('no drift: each due time is the previous plus the interval, however long ch
     const dues = h.startsOf(id).map((s) => s.due.dueAt);
     assert.ok(dues.length >= 3600_000 / interval - 1, `site ${id} ran ${dues.length} checks`);
     for (let i = 1; i < dues.length; i++) assert.equal(dues[i]! - dues[i - 1]!, interval);
-    assert.equal(dues[0]! % interval, phaseOf(id, interval) % interval);
+    assert.equal(dues[0]! % interval, offsetOf(id, interval) % interval);
   }
 });
 
@@ -164,7 +164,7 @@ test('lag is the time a check waited past its slot', async () => {
   const interval = 60_000;
   const ids: number[] = [];
   for (let id = 1; ids.length < 2 && id < 100_000; id++) {
-    if (Math.abs(phaseOf(id, interval) - 30_000) < 5) ids.push(id);
+    if (Math.abs(offsetOf(id, interval) - 30_000) < 5) ids.push(id);
   }
   assert.equal(ids.length, 2);
   h.scheduler.sync(ids.map((id) => site(id)));

@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TestContext } from 'node:test';
 import { openStore, type Store } from '../../../db';
+import { SAME_PRESS_MS } from '../../../lib/stop-signals';
 import { newSite } from '../../helpers/factories';
+import { eventually } from '../../helpers/eventually';
+import { spawnChecker } from '../../helpers/spawn-checker';
 import { tempDir } from '../../helpers/temp-store';
 import { startNeverAnswers } from '../../fixtures/hostile';
 import { nextSiteState } from '../../../lib/monitor/state';
@@ -17,41 +19,8 @@ import { nextSiteState } from '../../../lib/monitor/state';
  * they found, and exits 0. It refuses a database it cannot use with a clear message and exit 1.
  */
 
-const root = path.resolve(import.meta.dirname, '../../..');
 /** What a loaded two-core machine may add to a deadline (a late timer, the final write, process exit). */
 const SLACK_MS = 500;
-
-interface Checker {
-  exited: Promise<{ code: number | null; at: number }>;
-  output(): string;
-  kill(signal: NodeJS.Signals): void;
-}
-
-function spawnChecker(t: TestContext, dbPath: string): Checker {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/monitor.ts'], {
-    cwd: root,
-    env: { ...process.env, UPBEAT_DB: dbPath, UPBEAT_SYNC_MS: '100', UPBEAT_MONITOR: 'on' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, at: performance.now() })),
-  );
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  return { exited, output: () => out, kill: (signal) => child.kill(signal) };
-}
-
-async function until(what: string, fn: () => boolean, ms: number): Promise<void> {
-  const start = Date.now();
-  while (!fn()) {
-    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function tempDatabase(t: TestContext): { dbPath: string; store: Store } {
   const dbPath = path.join(tempDir(t), 'upbeat.db');
@@ -64,10 +33,10 @@ test('SIGTERM with a check hanging (timeout 2 s): exit 0 within the timeout, the
   const { dbPath, store } = tempDatabase(t);
   const hanging = await startNeverAnswers(t);
   const checker = spawnChecker(t, dbPath);
-  await until('the checker to start', () => checker.output().includes('checker running'), 20_000);
+  await checker.running();
   // Added while it runs, so it is checked at once (a site present at start waits for its slot).
   const site = store.createSite(newSite({ url: `${hanging.url}/`, timeoutMs: 2000, intervalSeconds: 300 }));
-  await until('the check to reach the hanging site', () => hanging.accepted > 0, 3000);
+  await eventually('the check to reach the hanging site', () => hanging.accepted > 0, 3000);
 
   const sentAt = performance.now();
   checker.kill('SIGTERM');
@@ -82,31 +51,37 @@ test('SIGTERM with a check hanging (timeout 2 s): exit 0 within the timeout, the
   assert.equal(check?.ok, false);
   assert.equal(check?.error?.kind, 'timeout');
   assert.equal(store.getSite(site.id)?.state, 'down');
-  assert.notEqual(store.readHeartbeat()?.stoppedAt ?? null, null, 'the last heartbeat says it stopped');
+  assert.notEqual(store.readSelfReport()?.stoppedAt ?? null, null, 'the last self-report says it stopped');
   await hanging.allClosed(1000);
 });
 
 test('SIGTERM with nothing in flight: exit 0 at once', async (t) => {
   const { dbPath, store } = tempDatabase(t);
   const checker = spawnChecker(t, dbPath);
-  await until('the checker to start', () => checker.output().includes('checker running'), 20_000);
+  await checker.running();
   const sentAt = performance.now();
   checker.kill('SIGTERM');
   const { code, at } = await checker.exited;
   assert.equal(code, 0, checker.output());
   assert.ok(at - sentAt < 1000, `took ${Math.round(at - sentAt)} ms`);
-  assert.notEqual(store.readHeartbeat()?.stoppedAt ?? null, null);
+  assert.notEqual(store.readSelfReport()?.stoppedAt ?? null, null);
 });
 
-test('a second SIGTERM while checks are still in flight exits at once with 1', async (t) => {
+test('a second SIGTERM a second after the first, checks still in flight, exits at once with 1', async (t) => {
   const { dbPath, store } = tempDatabase(t);
   const hanging = await startNeverAnswers(t);
   const checker = spawnChecker(t, dbPath);
-  await until('the checker to start', () => checker.output().includes('checker running'), 20_000);
+  await checker.running();
   store.createSite(newSite({ url: `${hanging.url}/`, timeoutMs: 10_000, intervalSeconds: 300 }));
-  await until('the check to reach the hanging site', () => hanging.accepted > 0, 3000);
+  await eventually('the check to reach the hanging site', () => hanging.accepted > 0, 3000);
   checker.kill('SIGTERM');
-  await until('the first signal to be taken', () => checker.output().includes('SIGTERM: stopping'), 2000);
+  await eventually('the first signal to be taken', () => checker.output().includes('SIGTERM: stopping'), 2000);
+  // At once it is the same stop (one Ctrl-C reaches the process twice: lib/stop-signals.ts); later it forces.
+  let hasExited = false;
+  void checker.exited.then(() => (hasExited = true));
+  checker.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, SAME_PRESS_MS));
+  assert.equal(hasExited, false, `the signal sent with the first forced the exit:\n${checker.output()}`);
   const sentAt = performance.now();
   checker.kill('SIGTERM');
   const { code, at } = await checker.exited;

@@ -1,4 +1,4 @@
-import { handle, json, readJson } from '@/lib/api/http';
+import { handle, json, readJson } from '@/app/_server/http';
 import { presentSite } from '@/lib/api/present';
 import { deleteSite, getSite, parseSiteId, updateSite } from '@/lib/sites';
 import { getStore } from '@/lib/store';

@@ -1,4 +1,4 @@
-import { handle, json } from '@/lib/api/http';
+import { handle, json } from '@/app/_server/http';
 import { parseSiteId, requestCheck } from '@/lib/sites';
 import { getStore } from '@/lib/store';
 

@@ -1,4 +1,4 @@
-import { handle, json } from '@/lib/api/http';
+import { handle, json } from '@/app/_server/http';
 import { presentCheck } from '@/lib/api/present';
 import { listChecks, parseChecksQuery, parseSiteId } from '@/lib/sites';
 import { getStore } from '@/lib/store';

@@ -1,4 +1,4 @@
-import { handle } from '@/lib/api/http';
+import { handle } from '@/app/_server/http';
 import { exportFileName, exportStream, parseExportFormat, parseRange } from '@/lib/history';
 import { getSite, parseSiteId } from '@/lib/sites';
 import { getStore } from '@/lib/store';
@@ -10,8 +10,9 @@ type Ctx = { params: Promise<{ id: string }> };
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
 
 /**
- * A range of a site's raw checks as a download: `?range=1h|24h|7d|30d&format=csv|json`. Streamed, so a month of
- * one-minute checks is sent as it is read.
+ * A range of a site's raw checks as a download: `?range=1h|24h|7d|30d|90d|1y&format=csv|json` (default 24h, csv).
+ * Raw checks are kept UPBEAT_RETAIN_RAW_DAYS (7 by default), so a longer range holds only what is still kept.
+ * Streamed, so a long range of one-minute checks is sent as it is read.
  */
 export const GET = handle(async (req: Request, { params }: Ctx) => {
   const id = parseSiteId((await params).id);

@@ -1,4 +1,4 @@
-import { handle, json } from '@/lib/api/http';
+import { handle, json } from '@/app/_server/http';
 import { loadHistory, parseRange } from '@/lib/history';
 import { getConfig } from '@/lib/config';
 import { parseSiteId } from '@/lib/sites';

@@ -1,21 +1,21 @@
 import fs from 'node:fs';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
-import type { Heartbeat } from '../../db';
+import type { SelfReport } from '../../db';
 import type { BatchInfo, RecorderStats } from './recorder';
 import type { SchedulerStats } from './scheduler';
 
 /**
- * The checker's pulse: every few seconds it writes its own figures (scheduler lag, checks in flight and queued,
+ * The checker's self-report: every few seconds it writes its own figures (scheduler lag, checks in flight and queued,
  * recent recorder batches, event-loop lag, memory, open handles) into the database. The web process reads them
  * from there for GET /api/health, so a checker running inside the web server and one running as its own process
- * are seen the same way, and a checker that died or hangs shows as a heartbeat that stopped.
+ * are seen the same way, and a checker that died or hangs shows as a self-report that stopped.
  */
 
-/** How often the checker writes its heartbeat, ms. */
-export const HEARTBEAT_EVERY_MS = 2_000;
-/** Batches kept between two beats; a flush every 250 ms gives ~8 per beat, so this only bounds a burst. */
+/** How often the checker writes its self-report, ms. */
+export const SELF_REPORT_EVERY_MS = 2_000;
+/** Batches kept between two reports; a flush every 250 ms gives ~8 per report, so this only bounds a burst. */
 const RECENT_BATCHES = 64;
-/** Queue lengths kept, one per beat, to tell a queue that keeps growing from a momentary one. */
+/** Queue lengths kept, one per report, to tell a queue that keeps growing from a momentary one. */
 const QUEUE_TREND = 6;
 /** Sampling resolution of the event-loop delay histogram, ms; it is subtracted from what the histogram reports. */
 const LOOP_RESOLUTION_MS = 10;
@@ -27,20 +27,20 @@ const LOOP_RESOLUTION_MS = 10;
 export const RECENT_LAG_MS = 30_000;
 const RECENT_LAG_MAX_SAMPLES = 4096;
 
-/** The figures in a heartbeat (stored as JSON; read back and validated by lib/health.ts). */
-export interface HeartbeatStats {
+/** The figures in a self-report (stored as JSON; read back and validated by lib/health.ts). */
+export interface SelfReportStats {
   version: 1;
-  /** The writer's beat period, ms: a reader judges staleness against it. */
+  /** The writer's period, ms: a reader judges staleness against it. */
   everyMs: number;
   scheduler: SchedulerStats;
   recorder: Omit<RecorderStats, 'lastBatch'> & { lastBatch: BatchInfo | null };
-  /** Batches written since the previous beat, oldest first (at most 64). */
+  /** Batches written since the previous report, oldest first (at most 64). */
   recentBatches: BatchInfo[];
-  /** The scheduler's queue length at this and the previous beats, oldest first. */
+  /** The scheduler's queue length at this and the previous reports, oldest first. */
   queuedTrend: number[];
   /** Start lag of the checks that started in the last 30 s (at most the last 4,096 of them), ms. */
   recentLag: { windowMs: number; count: number; p50Ms: number; p99Ms: number; maxMs: number };
-  /** How late the event loop ran its timers since the previous beat, beyond the sampling resolution, ms. */
+  /** How late the event loop ran its timers since the previous report, beyond the sampling resolution, ms. */
   eventLoop: { p50Ms: number; p99Ms: number; maxMs: number; meanMs: number };
   process: {
     pid: number;
@@ -58,35 +58,35 @@ export interface HeartbeatStats {
 }
 
 /** What the writer needs from storage. */
-export interface HeartbeatSink {
-  writeHeartbeat(beat: Heartbeat): void;
+export interface SelfReportSink {
+  writeSelfReport(report: SelfReport): void;
 }
 
-export interface HeartbeatOptions {
-  sink: HeartbeatSink;
+export interface SelfReportOptions {
+  sink: SelfReportSink;
   scheduler: () => SchedulerStats;
   recorder: () => RecorderStats;
   startedAt: number;
   everyMs?: number;
 }
 
-export interface HeartbeatWriter {
+export interface SelfReporter {
   /** Notes a batch the recorder wrote (wire it to the recorder's `onFlush`). */
   noteBatch(info: BatchInfo): void;
   /** Notes the start lag of a check as it starts. */
   noteLag(lagMs: number): void;
-  /** Writes a beat now. */
-  beat(): void;
-  /** Writes a last beat marked stopped and stops the timer. Never throws. */
+  /** Writes a report now. */
+  report(): void;
+  /** Writes a last report marked stopped and stops the timer. Never throws. */
   stop(): void;
 }
 
 /**
- * Writes a heartbeat at once and then every `everyMs` until stopped. A failed write (database busy past its
- * timeout, disk full) is logged once and retried at the next beat; it never stops the checker.
+ * Writes a self-report at once and then every `everyMs` until stopped. A failed write (database busy past its
+ * timeout, disk full) is logged once and retried at the next report; it never stops the checker.
  */
-export function startHeartbeat(options: HeartbeatOptions): HeartbeatWriter {
-  const everyMs = options.everyMs ?? HEARTBEAT_EVERY_MS;
+export function startSelfReport(options: SelfReportOptions): SelfReporter {
+  const everyMs = options.everyMs ?? SELF_REPORT_EVERY_MS;
   const loop: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   loop.enable();
   let recent: BatchInfo[] = [];
@@ -95,14 +95,14 @@ export function startHeartbeat(options: HeartbeatOptions): HeartbeatWriter {
   let lastError = '';
   let stopped = false;
 
-  const figures = (): HeartbeatStats => {
+  const figures = (): SelfReportStats => {
     const scheduler = options.scheduler();
     queued.push(scheduler.queued);
     if (queued.length > QUEUE_TREND) queued.shift();
     const batches = recent;
     recent = [];
     const mem = process.memoryUsage();
-    const stats: HeartbeatStats = {
+    const stats: SelfReportStats = {
       version: 1,
       everyMs,
       scheduler,
@@ -130,24 +130,24 @@ export function startHeartbeat(options: HeartbeatOptions): HeartbeatWriter {
   const write = (stoppedAt: number | null) => {
     try {
       const now = Date.now();
-      options.sink.writeHeartbeat({
+      options.sink.writeSelfReport({
         pid: process.pid,
         startedAt: options.startedAt,
-        beatAt: now,
+        reportedAt: now,
         stoppedAt,
         stats: figures(),
       });
       lastError = '';
     } catch (err) {
       const message = (err as Error).message;
-      // One line per distinct failure, not one every beat.
-      if (message !== lastError && stoppedAt === null) console.error('[heartbeat] could not write:', message);
+      // One line per distinct failure, not one every report.
+      if (message !== lastError && stoppedAt === null) console.error('[self-report] could not write:', message);
       lastError = message;
     }
   };
 
   const timer = setInterval(() => write(null), everyMs);
-  // The heartbeat reports on the process; it is never the reason the process stays alive.
+  // The self-report is about the process; it is never the reason the process stays alive.
   timer.unref();
   write(null);
 
@@ -157,7 +157,7 @@ export function startHeartbeat(options: HeartbeatOptions): HeartbeatWriter {
       recent.push(info);
     },
     noteLag: (lagMs) => lags.add(performance.now(), lagMs),
-    beat: () => {
+    report: () => {
       if (!stopped) write(null);
     },
     stop() {
@@ -190,7 +190,7 @@ class LagRing {
   }
 
   /** Nearest-rank percentiles of the lags noted at or after `since` (a performance.now() time). */
-  figures(since: number): HeartbeatStats['recentLag'] {
+  figures(since: number): SelfReportStats['recentLag'] {
     const values: number[] = [];
     for (let i = 0; i < this.filled; i++) if (this.at[i]! >= since) values.push(this.lag[i]!);
     values.sort((a, b) => a - b);
@@ -206,7 +206,7 @@ class LagRing {
   }
 }
 
-function loopFigures(h: IntervalHistogram): HeartbeatStats['eventLoop'] {
+function loopFigures(h: IntervalHistogram): SelfReportStats['eventLoop'] {
   const beyond = (ns: number) => (Number.isFinite(ns) ? round(Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS)) : 0);
   if (h.count === 0) return { p50Ms: 0, p99Ms: 0, maxMs: 0, meanMs: 0 };
   return { p50Ms: beyond(h.percentile(50)), p99Ms: beyond(h.percentile(99)), maxMs: beyond(h.max), meanMs: beyond(h.mean) };

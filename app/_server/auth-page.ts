@@ -1,10 +1,11 @@
+import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import type { User } from '../../db/auth';
-import { getConfig } from '../config';
-import { getStore } from '../store';
-import { ensureAccountFromEnv, needsSetup, userForSession } from './accounts';
-import { SESSION_COOKIE } from './request';
+import type { User } from '@/db/auth';
+import { ensureAccountFromEnv, needsSetup, userForSession } from '@/lib/auth/accounts';
+import { SESSION_COOKIE } from '@/lib/auth/request';
+import { getConfig } from '@/lib/config';
+import { getStore } from '@/lib/store';
 
 export interface Viewer {
   user: User | null;

@@ -1,6 +1,7 @@
-import { authorize, type Access, type Principal } from '../auth/request';
-import { AppError, HTTP_STATUS, isAppError } from '../errors';
-import { getStore } from '../store';
+import 'server-only';
+import { authorize, type Access, type Principal } from '@/lib/auth/request';
+import { AppError, HTTP_STATUS, isAppError, storageUnavailable } from '@/lib/errors';
+import { getStore } from '@/lib/store';
 
 /** Request bodies larger than this are refused before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -9,15 +10,22 @@ export function json(body: unknown, status = 200): Response {
   return Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
 }
 
-/** The one place an error becomes an HTTP response. Unknown errors are logged and hidden behind a 500. */
+/**
+ * The one place an error becomes an HTTP response. A database that is busy or failing is a 503 with Retry-After
+ * (see storageUnavailable); other unknown errors are logged and hidden behind a 500.
+ */
 export function errorResponse(err: unknown): Response {
-  if (isAppError(err)) {
+  const known = isAppError(err) ? err : storageUnavailable(err);
+  if (known) {
     const error: { code: string; message: string; fields?: Record<string, string> } = {
-      code: err.code,
-      message: err.message,
+      code: known.code,
+      message: known.message,
     };
-    if (err.fields) error.fields = err.fields;
-    return json({ error }, HTTP_STATUS[err.code]);
+    if (known.fields) error.fields = known.fields;
+    const res = json({ error }, HTTP_STATUS[known.code]);
+    if (known.retryAfterSeconds !== undefined) res.headers.set('retry-after', String(known.retryAfterSeconds));
+    if (known !== err) console.error(`[api] ${known.message}:`, (err as Error).message);
+    return res;
   }
   console.error('[api] unexpected error', err);
   return json({ error: { code: 'internal', message: 'Internal error' } }, 500);

@@ -1,12 +1,13 @@
+import 'server-only';
 import type { OverviewSite } from '@/db';
 import { SPARK_BUCKET_MS } from '@/db/overview';
 import { presentSite } from '@/lib/api/present';
-import type { OverviewSiteWire, OverviewWire } from './overview-types';
+import type { OverviewSiteWire, OverviewWire } from '@/app/_components/overview-types';
 
 /**
- * Server side only: turns the store's overview rows into the wire shape (ISO times, compact sparkline). The
- * store's sparkline points are already the wire's tuples (minute index, latency to 0.1 ms, ok), so thousands of
- * sites × 60 points are passed on, not copied.
+ * Turns the store's overview rows into the wire shape (ISO times, compact sparkline). The store's sparkline
+ * points are already the wire's tuples (minute index, latency to 0.1 ms, ok), so thousands of sites × 60 points
+ * are passed on, not copied.
  */
 
 export function presentOverviewSite(site: OverviewSite): OverviewSiteWire {
