@@ -7,18 +7,29 @@ import { createHistoryVerbs, type HistoryVerbs } from './history';
 import { createSelfReportVerbs, type SelfReportVerbs } from './self-report';
 import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerbs } from './rollups';
 import { createStatusStore } from './site-status';
-import type { DecideState } from '../lib/domain';
+import { createIncidentVerbs, createIncidentWriter, type IncidentVerbs } from './incidents';
+import { createOutboxWriter } from './outbox-write';
+import type { DecideState, DescribeAlert } from '../lib/domain';
 
 export { DatabaseOpenError } from './connection';
 export type { SitePatch } from './sites';
 export type { ListChecksOptions, RecordOutcome } from './checks';
+export type { IncidentQuery, IncidentSummary } from './incidents';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
 export type { SelfReport } from './self-report';
 export type { RollupDelta, RollupRow, StorageFigures, TableSize, HistoryTable } from './rollups';
 
 /** The one door to the data: a tuned connection and the verbs prepared against it. */
-export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, SelfReportVerbs, RollupVerbs {
+export interface Store
+  extends SiteVerbs,
+    CheckVerbs,
+    AuthVerbs,
+    OverviewVerbs,
+    HistoryVerbs,
+    SelfReportVerbs,
+    RollupVerbs,
+    IncidentVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -32,6 +43,11 @@ export interface StorePolicy {
    * `db/` decides nothing and every process that opens the file decides alike.
    */
   decideState: DecideState;
+  /**
+   * Words a transition as the message its outbox rows carry (lib/alerts/transition-event.ts). Without it no
+   * outbox rows are written (tools and benchmarks that only record checks); incidents are kept either way.
+   */
+  describeAlert?: DescribeAlert;
 }
 
 export function openStore(file: string, policy: StorePolicy): Store {
@@ -40,11 +56,13 @@ export function openStore(file: string, policy: StorePolicy): Store {
   const rollups = createRollupWriter(db);
   backfillRollups(db, rollups);
   const statuses = createStatusStore(db);
+  const incidents = createIncidentWriter(db, createOutboxWriter(db, policy.describeAlert));
   return {
     file,
     db,
-    ...createSiteVerbs(db, statuses, policy.decideState),
-    ...createCheckVerbs(db, rollups, statuses, policy.decideState),
+    ...createSiteVerbs(db, statuses, policy.decideState, incidents),
+    ...createCheckVerbs(db, rollups, statuses, policy.decideState, incidents),
+    ...createIncidentVerbs(db),
     ...createAuthVerbs(db),
     ...createOverviewVerbs(db),
     ...createHistoryVerbs(db),

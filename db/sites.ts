@@ -1,6 +1,7 @@
 import type { Db } from './connection';
 import { errorKindFromCode, fromMicros } from './codes';
 import type { StatusStore } from './site-status';
+import type { IncidentWriter } from './incidents';
 import { ALERT_SETTING_DEFAULTS } from '../lib/domain';
 import type { DecideState, LastCheck, NewSiteSettings, SiteSettings, SiteState, SiteWithLastCheck } from '../lib/domain';
 
@@ -140,7 +141,12 @@ export interface SiteVerbs {
   countSites(): number;
 }
 
-export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: DecideState): SiteVerbs {
+export function createSiteVerbs(
+  db: Db,
+  statuses: StatusStore,
+  decideState: DecideState,
+  incidents: IncidentWriter,
+): SiteVerbs {
   const list = db.prepare<[], SiteWithLastRow>(`${WITH_LAST} ORDER BY s.id`);
   const get = db.prepare<[number], SiteWithLastRow>(`${WITH_LAST} WHERE s.id = ?`);
   // The state starts at the column's default and is then decided like any other change.
@@ -166,8 +172,10 @@ export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: Deci
   const settle = (id: number, now: number) => {
     const current = statuses.read(id);
     if (!current) return;
-    const { status } = decideState(current.status, { kind: 'settings', at: now }, current.settings);
+    const { status, transition } = decideState(current.status, { kind: 'settings', at: now }, current.settings);
     if (status !== current.status) statuses.write(status);
+    // Pausing ends an incident; a new threshold can start or end a degraded one.
+    if (transition) incidents.apply(transition, null, status.failStreak);
   };
 
   const createTx = db.transaction((site: SiteSettings, now: number) => {

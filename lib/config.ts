@@ -55,6 +55,11 @@ const envSchema = z.object({
   UPBEAT_MAX_SITES: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   /** Where the web app is built (read by next.config.js too). */
   UPBEAT_DIST_DIR: z.string().min(1).default('.next'),
+  /** Upbeat's own address as its users reach it (e.g. https://status.example.com): links in notifications. */
+  UPBEAT_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   /** How long each resolution of history is kept (see lib/retention.ts for the minimums and why). */
   UPBEAT_RETAIN_RAW_DAYS: z.coerce.number().int().min(MIN_RETENTION.rawDays).max(3650).default(DEFAULT_RETENTION.rawDays),
   UPBEAT_RETAIN_MINUTE_HOURS: z.coerce
@@ -90,6 +95,8 @@ export interface Config {
   /** True when this process, not Next.js, must handle SIGTERM/SIGINT. */
   ownsSignals: boolean;
   distDir: string;
+  /** Without a trailing slash; null when not set (notifications then carry no link). */
+  publicUrl: string | null;
   adminPassword: string | undefined;
   apiToken: string | undefined;
   publicRead: boolean;
@@ -120,6 +127,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     monitorEnabled: e.UPBEAT_MONITOR,
     syncMs: e.UPBEAT_SYNC_MS,
     distDir: e.UPBEAT_DIST_DIR,
+    publicUrl: e.UPBEAT_PUBLIC_URL ?? null,
     adminPassword: e.UPBEAT_ADMIN_PASSWORD,
     apiToken: e.UPBEAT_API_TOKEN,
     publicRead: e.UPBEAT_PUBLIC_READ,

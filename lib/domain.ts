@@ -219,3 +219,35 @@ export interface NewCheck extends CheckOutcome {
 export interface CheckRecord extends NewCheck {
   id: number;
 }
+
+/** A transition that deserves a message, as `db/` hands it to the policy that words it (lib/alerts/transition-event.ts). */
+export interface TransitionAlert {
+  kind: 'down' | 'up' | 'degraded' | 'undegraded';
+  /** The check that made it. */
+  at: number;
+  site: { id: number; name: string; url: string };
+  /** Start of the incident: the first failing check for down, the first slow decision for degraded. */
+  since: number;
+  /** The first failing check's error (down and up); null when unknown or for latency. */
+  cause: { kind: ErrorKind; message: string; statusCode: number | null } | null;
+  lastStatusCode: number | null;
+  lastLatencyMs: number | null;
+  latency?: { p95Ms: number; thresholdMs: number; samples: number };
+}
+
+/** Turns a transition into the frozen message JSON (an AlertEvent) for one channel's outbox row. */
+export type DescribeAlert = (alert: TransitionAlert, idempotencyKey: string) => unknown;
+
+/** A down or degraded period of a site. Times are epoch ms. */
+export interface Incident {
+  id: number;
+  siteId: number;
+  siteName: string;
+  kind: 'down' | 'degraded';
+  startedAt: number;
+  confirmedAt: number;
+  resolvedAt: number | null;
+  cause: { kind: ErrorKind; message: string; statusCode: number | null } | null;
+  checks: number;
+  failed: number;
+}

@@ -1,6 +1,7 @@
 import { openStore, type Store } from '../db';
 import { getConfig } from './config';
 import { nextSiteState } from './monitor/state';
+import { describeTransition } from './alerts/transition-event';
 
 /**
  * The process's one store. Kept on globalThis because Next.js bundles instrumentation and route handlers as
@@ -13,7 +14,11 @@ export function getStore(): Store {
   const holder = globalThis as Holder;
   let store = holder[KEY];
   if (!store || !store.db.open) {
-    store = openStore(getConfig().dbPath, { decideState: nextSiteState });
+    const config = getConfig();
+    store = openStore(config.dbPath, {
+      decideState: nextSiteState,
+      describeAlert: (alert, key) => describeTransition(alert, key, config.publicUrl),
+    });
     holder[KEY] = store;
   }
   return store;
