@@ -5,6 +5,9 @@ import { createAuthVerbs, type AuthVerbs } from './auth';
 import { createOverviewVerbs, type OverviewVerbs } from './overview';
 import { createHistoryVerbs, type HistoryVerbs } from './history';
 import { createSelfReportVerbs, type SelfReportVerbs } from './self-report';
+import { createChannelVerbs, type ChannelVerbs } from './channels';
+import { createDeliveryVerbs, type DeliveryVerbs } from './deliveries';
+import { createAlertWatchVerbs, type AlertWatchVerbs } from './alert-watch';
 import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerbs } from './rollups';
 import { createStatusStore } from './site-status';
 import { createIncidentVerbs, createIncidentWriter, type IncidentVerbs } from './incidents';
@@ -18,6 +21,18 @@ export type { IncidentQuery, IncidentSummary } from './incidents';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
 export type { SelfReport } from './self-report';
+export type { ChannelHealth, ChannelPatch, ChannelRecord, NewChannel } from './channels';
+export type {
+  AttemptOutcome,
+  AttemptRecord,
+  DeliveryAttempt,
+  DueOutboxRow,
+  NewOutboxRow,
+  OutboxRow,
+  OutboxStatus,
+  Settlement,
+} from './deliveries';
+export type { CertificateSeen, FailureCounts, ReminderDue, WatchedSite } from './alert-watch';
 export type { RollupDelta, RollupRow, StorageFigures, TableSize, HistoryTable } from './rollups';
 
 /** The one door to the data: a tuned connection and the verbs prepared against it. */
@@ -29,7 +44,10 @@ export interface Store
     HistoryVerbs,
     SelfReportVerbs,
     RollupVerbs,
-    IncidentVerbs {
+    IncidentVerbs,
+    ChannelVerbs,
+    DeliveryVerbs,
+    AlertWatchVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -68,6 +86,9 @@ export function openStore(file: string, policy: StorePolicy): Store {
     ...createHistoryVerbs(db),
     ...createSelfReportVerbs(db),
     ...createRollupVerbs(db, rollups),
+    ...createChannelVerbs(db),
+    ...createDeliveryVerbs(db),
+    ...createAlertWatchVerbs(db),
     close: () => {
       if (db.open) db.close();
     },

@@ -55,11 +55,6 @@ const envSchema = z.object({
   UPBEAT_MAX_SITES: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   /** Where the web app is built (read by next.config.js too). */
   UPBEAT_DIST_DIR: z.string().min(1).default('.next'),
-  /** Upbeat's own address as its users reach it (e.g. https://status.example.com): links in notifications. */
-  UPBEAT_PUBLIC_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .transform((u) => u.replace(/\/+$/, ''))
-    .optional(),
   /** How long each resolution of history is kept (see lib/retention.ts for the minimums and why). */
   UPBEAT_RETAIN_RAW_DAYS: z.coerce.number().int().min(MIN_RETENTION.rawDays).max(3650).default(DEFAULT_RETENTION.rawDays),
   UPBEAT_RETAIN_MINUTE_HOURS: z.coerce
@@ -70,6 +65,19 @@ const envSchema = z.object({
     .default(DEFAULT_RETENTION.minuteHours),
   UPBEAT_RETAIN_HOUR_DAYS: z.coerce.number().int().min(MIN_RETENTION.hourDays).max(3650).default(DEFAULT_RETENTION.hourDays),
   UPBEAT_RETAIN_DAY_DAYS: z.coerce.number().int().min(MIN_RETENTION.dayDays).max(36500).default(DEFAULT_RETENTION.dayDays),
+  /** Upbeat's own address as people reach it, for links in notifications (e.g. https://upbeat.example.com). */
+  UPBEAT_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  /** Delivers notifications from the outbox where the checker runs. */
+  UPBEAT_ALERTS: onOff.default(true),
+  /** Days before a certificate expires at which to warn, e.g. `30,14,7,1`. */
+  UPBEAT_CERT_WARN_DAYS: z
+    .string()
+    .regex(/^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$/, 'must be a comma-separated list of whole days, e.g. 30,14,7,1')
+    .transform((v) => [...new Set(v.split(',').map((d) => Number(d.trim())))].filter((d) => d > 0).sort((a, b) => b - a))
+    .default([30, 14, 7, 1]),
   /** Scheduled backups go here; unset: no scheduled backups (`npm run backup` works either way). */
   UPBEAT_BACKUP_DIR: z.string().min(1).optional(),
   /** Hours between scheduled backups. */
@@ -95,8 +103,6 @@ export interface Config {
   /** True when this process, not Next.js, must handle SIGTERM/SIGINT. */
   ownsSignals: boolean;
   distDir: string;
-  /** Without a trailing slash; null when not set (notifications then carry no link). */
-  publicUrl: string | null;
   adminPassword: string | undefined;
   apiToken: string | undefined;
   publicRead: boolean;
@@ -107,6 +113,11 @@ export interface Config {
   maxStreams: { total: number; perClient: number };
   maxSites: number;
   retention: Retention;
+  /** Without a trailing slash; undefined when not configured. */
+  publicUrl: string | undefined;
+  alertsEnabled: boolean;
+  /** Largest first. */
+  certWarnDays: number[];
   backup: BackupConfig;
 }
 
@@ -127,7 +138,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     monitorEnabled: e.UPBEAT_MONITOR,
     syncMs: e.UPBEAT_SYNC_MS,
     distDir: e.UPBEAT_DIST_DIR,
-    publicUrl: e.UPBEAT_PUBLIC_URL ?? null,
     adminPassword: e.UPBEAT_ADMIN_PASSWORD,
     apiToken: e.UPBEAT_API_TOKEN,
     publicRead: e.UPBEAT_PUBLIC_READ,
@@ -142,6 +152,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       hourDays: e.UPBEAT_RETAIN_HOUR_DAYS,
       dayDays: e.UPBEAT_RETAIN_DAY_DAYS,
     },
+    publicUrl: e.UPBEAT_PUBLIC_URL,
+    alertsEnabled: e.UPBEAT_ALERTS,
+    certWarnDays: e.UPBEAT_CERT_WARN_DAYS,
     backup: {
       dir: e.UPBEAT_BACKUP_DIR === undefined ? null : path.resolve(e.UPBEAT_BACKUP_DIR),
       everyHours: e.UPBEAT_BACKUP_EVERY_HOURS,

@@ -17,7 +17,7 @@ export function getStore(): Store {
     const config = getConfig();
     store = openStore(config.dbPath, {
       decideState: nextSiteState,
-      describeAlert: (alert, key) => describeTransition(alert, key, config.publicUrl),
+      describeAlert: (alert, key) => describeTransition(alert, key, config.publicUrl ?? null),
     });
     holder[KEY] = store;
   }
