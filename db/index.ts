@@ -15,7 +15,7 @@ import { createOutboxWriter } from './outbox-write';
 import type { DecideState, DescribeAlert } from '../lib/domain';
 
 export { DatabaseOpenError } from './connection';
-export type { SitePatch } from './sites';
+export type { NewSite, SitePatch } from './sites';
 export type { ListChecksOptions, RecordOutcome } from './checks';
 export type { IncidentQuery, IncidentSummary } from './incidents';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';

@@ -5,7 +5,10 @@ import type { IncidentWriter } from './incidents';
 import { ALERT_SETTING_DEFAULTS } from '../lib/domain';
 import type { DecideState, LastCheck, NewSiteSettings, SiteSettings, SiteState, SiteWithLastCheck } from '../lib/domain';
 
-export type SitePatch = Partial<SiteSettings>;
+export type SitePatch = Partial<SiteSettings> & { channels?: readonly number[] };
+
+/** A new site's settings and, optionally, the channels its alerts go to. */
+export type NewSite = NewSiteSettings & { channels?: readonly number[] };
 
 /** How one setting is stored: its column and the conversion each way. */
 interface Column<T> {
@@ -60,6 +63,7 @@ interface SiteRow {
   check_requested_at: number | null;
   created_at: number;
   updated_at: number;
+  channel_ids: string | null;
 }
 
 export interface SiteWithLastRow extends SiteRow {
@@ -71,9 +75,10 @@ export interface SiteWithLastRow extends SiteRow {
   c_error_message: string | null;
 }
 
-const SITE_COLUMNS = ['id', ...SETTING_NAMES, 'state', 'check_requested_at', 'created_at', 'updated_at']
+const SITE_COLUMNS = `${['id', ...SETTING_NAMES, 'state', 'check_requested_at', 'created_at', 'updated_at']
   .map((name) => `s.${name}`)
-  .join(', ');
+  .join(', ')},
+  (SELECT group_concat(sc.channel_id) FROM site_channels sc WHERE sc.site_id = s.id) AS channel_ids`;
 
 /** A site's columns and its newest check's, for `FROM sites s LEFT JOIN checks c ON c.id = s.last_check_id`. */
 export const SITE_WITH_LAST_COLUMNS = `${SITE_COLUMNS}, c.checked_at AS c_checked_at, c.ok AS c_ok,
@@ -115,6 +120,7 @@ export function toSiteWithLast(r: SiteWithLastRow): SiteWithLastCheck {
     ...toSettings(r),
     state: r.state as SiteState,
     checkRequestedAt: r.check_requested_at,
+    channels: r.channel_ids ? r.channel_ids.split(',').map(Number).sort((a, b) => a - b) : [],
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     lastCheck: toLastCheck(r),
@@ -126,7 +132,7 @@ export interface SiteVerbs {
   listSites(): SiteWithLastCheck[];
   getSite(id: number): SiteWithLastCheck | undefined;
   /** Adds a site; its first state comes from the state decision, in the same transaction. */
-  createSite(site: NewSiteSettings, now?: number): SiteWithLastCheck;
+  createSite(site: NewSite, now?: number): SiteWithLastCheck;
   /**
    * Applies the given fields and the state decision on the result (pausing and resuming move the state), in one
    * transaction; returns undefined when no site has that id.
@@ -159,6 +165,13 @@ export function createSiteVerbs(
      WHERE id = @id`,
   );
   const del = db.prepare<[number]>(`DELETE FROM sites WHERE id = ?`);
+  const clearChannels = db.prepare<[number]>(`DELETE FROM site_channels WHERE site_id = ?`);
+  const addChannel = db.prepare<[number, number]>(`INSERT OR IGNORE INTO site_channels (site_id, channel_id) VALUES (?, ?)`);
+  const setChannels = (id: number, channels: readonly number[] | undefined) => {
+    if (channels === undefined) return;
+    clearChannels.run(id);
+    for (const c of channels) addChannel.run(id, c);
+  };
   const request = db.prepare<[number, number]>(`UPDATE sites SET check_requested_at = ? WHERE id = ?`);
   const rev = db.prepare<[], { value: number }>(`SELECT value FROM meta WHERE key = 'sites_rev'`);
   const count = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM sites`);
@@ -178,8 +191,9 @@ export function createSiteVerbs(
     if (transition) incidents.apply(transition, null, status.failStreak);
   };
 
-  const createTx = db.transaction((site: SiteSettings, now: number) => {
+  const createTx = db.transaction((site: SiteSettings, channels: readonly number[] | undefined, now: number) => {
     const id = Number(insert.run({ ...settingParams(site), now }).lastInsertRowid);
+    setChannels(id, channels);
     settle(id, now);
     return getSite(id);
   });
@@ -187,7 +201,9 @@ export function createSiteVerbs(
   const updateTx = db.transaction((id: number, patch: SitePatch, now: number) => {
     const current = getSite(id);
     if (!current) return undefined;
-    update.run({ ...settingParams({ ...current, ...stripUndefined(patch) }), now, id });
+    const { channels, ...settings } = patch;
+    update.run({ ...settingParams({ ...current, ...stripUndefined(settings) }), now, id });
+    setChannels(id, channels);
     settle(id, now);
     return getSite(id);
   });
@@ -196,7 +212,8 @@ export function createSiteVerbs(
     listSites: () => list.all().map(toSiteWithLast),
     getSite,
     createSite(site, now = Date.now()) {
-      const created = createTx.immediate({ ...ALERT_SETTING_DEFAULTS, ...stripUndefined(site) } as SiteSettings, now);
+      const { channels, ...settings } = site;
+      const created = createTx.immediate({ ...ALERT_SETTING_DEFAULTS, ...stripUndefined(settings) } as SiteSettings, channels, now);
       if (!created) throw new Error('site vanished right after insert');
       return created;
     },

@@ -120,6 +120,8 @@ export interface Site extends SiteSettings {
   updatedAt: number;
   /** Set when someone asks for a check now; the scheduler runs one when it sees a new value. */
   checkRequestedAt: number | null;
+  /** The notification channels its alerts go to (site_channels), ascending ids. */
+  channels: number[];
 }
 
 /**

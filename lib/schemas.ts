@@ -173,11 +173,18 @@ const siteFields = {
     .optional(),
 } satisfies { [K in keyof SiteSettings]-?: z.ZodType<SiteSettings[K] | undefined> };
 
-export const siteCreateSchema = z.strictObject(siteFields, {
+const channelsField = z
+  .array(z.number({ error: 'must be a list of channel ids' }).int('must be a list of channel ids').positive('must be a list of channel ids'), {
+    error: 'must be a list of channel ids',
+  })
+  .max(100, 'must have at most 100 channels')
+  .optional();
+
+export const siteCreateSchema = z.strictObject({ ...siteFields, channels: channelsField }, {
   error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object'),
 });
 
-export const sitePatchSchema = z.strictObject({ ...siteFields, url: urlField.optional() }, {
+export const sitePatchSchema = z.strictObject({ ...siteFields, url: urlField.optional(), channels: channelsField }, {
   error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object'),
 });
 
@@ -224,9 +231,10 @@ function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<
 }
 
 /** Validates a new site and fills in the defaults; throws AppError('validation') naming each bad field. */
-export function validateNewSite(input: unknown): SiteSettings {
+export function validateNewSite(input: unknown): SiteSettings & { channels?: number[] } {
   const v = parseOrThrow(siteCreateSchema, input);
   return {
+    ...(v.channels === undefined ? {} : { channels: [...new Set(v.channels)] }),
     url: v.url,
     name: v.name && v.name.length > 0 ? v.name : nameFromUrl(v.url),
     method: v.method ?? 'GET',
@@ -245,9 +253,10 @@ export function validateNewSite(input: unknown): SiteSettings {
 }
 
 /** Validates a partial update; only the fields given are returned. */
-export function validateSitePatch(input: unknown): Partial<SiteSettings> {
+export function validateSitePatch(input: unknown): Partial<SiteSettings> & { channels?: number[] } {
   const v = parseOrThrow(sitePatchSchema, input);
-  const patch: Partial<SiteSettings> = {};
+  const patch: Partial<SiteSettings> & { channels?: number[] } = {};
+  if (v.channels !== undefined) patch.channels = [...new Set(v.channels)];
   if (v.url !== undefined) patch.url = v.url;
   // An empty name means "derive it from the URL"; the caller knows the URL the site will end up with.
   if (v.name !== undefined) patch.name = v.name;

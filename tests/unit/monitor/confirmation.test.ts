@@ -119,6 +119,7 @@ function site(over: Partial<Site> = {}): Site {
     createdAt: 0,
     updatedAt: 0,
     checkRequestedAt: null,
+    channels: [],
     ...over,
   };
 }

@@ -25,6 +25,7 @@ function site(id: number, over: Partial<Site> = {}): Site {
     createdAt: 0,
     updatedAt: 0,
     checkRequestedAt: null,
+    channels: [],
     ...over,
   };
 }
