@@ -30,9 +30,9 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms: numb
 test('site alert fields, channels by id, and an incident opened and closed live through the API', async (t) => {
   const target = await startTarget(t, 200);
   const app = await startApp(t);
-  const fallback = await call(app, 'POST', '/api/channels', { name: 'Default hook', type: 'webhook', isDefault: true, config: { url: 'http://127.0.0.1:9/hook' } });
+  const fallback = await call(app, 'POST', '/api/channels', { name: 'Default hook', type: 'webhook', isDefault: true, config: { url: 'http://127.0.0.1:9/hook', secret: 'a-test-secret-of-some-length' } });
   assert.equal(fallback.status, 201, JSON.stringify(fallback.json));
-  const other = await call(app, 'POST', '/api/channels', { name: 'Other', type: 'webhook', config: { url: 'http://127.0.0.1:9/other' } });
+  const other = await call(app, 'POST', '/api/channels', { name: 'Other', type: 'webhook', config: { url: 'http://127.0.0.1:9/other', secret: 'a-test-secret-of-some-length' } });
 
   const bad = await call(app, 'POST', '/api/sites', { url: target.url, channels: [999], confirmAfter: 0, degradedAboveMs: 'x' });
   assert.equal(bad.status, 400);
