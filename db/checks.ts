@@ -2,6 +2,7 @@ import type { Db } from './connection';
 import { errorKindCode, errorKindFromCode, fromMicros, toMicros } from './codes';
 import { RollupBatch, type RollupWriter } from './rollups';
 import type { StatusStore } from './site-status';
+import type { IncidentWriter } from './incidents';
 import type { CheckRecord, DecideState, NewCheck, SiteStatus, StateSettings, Transition } from '../lib/domain';
 
 /** The raw row's columns as reads see them: the certificate comes from its dictionary entry (check_tls). */
@@ -93,6 +94,7 @@ export function createCheckVerbs(
   rollups: RollupWriter,
   statuses: StatusStore,
   decideState: DecideState,
+  incidents: IncidentWriter,
 ): CheckVerbs {
   const insert = db.prepare(
     `INSERT INTO checks (site_id, checked_at, ok, status_code, error_kind, error_message, dns_us, connect_us, tls_us,
@@ -140,6 +142,7 @@ export function createCheckVerbs(
   };
 
   const recordTx = db.transaction((batch: readonly NewCheck[]): RecordOutcome => {
+    incidents.reset();
     let recorded = 0;
     const groups = new RollupBatch();
     const transitions: Transition[] = [];
@@ -178,15 +181,26 @@ export function createCheckVerbs(
       });
       recorded++;
       const checkId = Number(info.lastInsertRowid);
-      const decision = decideState(site.status, { kind: 'check', checkId, checkedAt, ok: c.ok }, site.settings);
+      const latencyMs = c.timings.totalMs;
+      const decision = decideState(site.status, { kind: 'check', checkId, checkedAt, ok: c.ok, latencyMs }, site.settings);
       site.status = decision.status;
-      if (decision.transition) transitions.push(decision.transition);
+      if (decision.transition) {
+        transitions.push(decision.transition);
+        incidents.apply(
+          decision.transition,
+          { ok: c.ok, statusCode: c.statusCode, latencyMs },
+          decision.status.failStreak,
+        );
+      } else {
+        incidents.count(c.siteId, decision.status.state, c.ok);
+      }
       groups.addCheck(c.siteId, checkedAt, c.ok ? { dnsUs, connectUs, tlsUs, ttfbUs, transferUs, totalUs } : null);
     }
     for (const site of sites.values()) {
       if (site !== null && site.status !== site.read) statuses.write(site.status);
     }
     rollups.apply(groups);
+    incidents.flush();
     return { recorded, dropped: batch.length - recorded, transitions };
   });
 

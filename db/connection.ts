@@ -70,18 +70,33 @@ export function knownSchemaVersion(): number {
   return listMigrations(migrationsDir()).at(-1)?.version ?? 0;
 }
 
-/** Applies every migration newer than `PRAGMA user_version`, each in its own immediate transaction. */
+/**
+ * Applies every migration newer than `PRAGMA user_version`, each in its own immediate transaction. Foreign keys
+ * are OFF meanwhile (the pragma is a no-op inside a transaction, so it is set around them): a migration that
+ * rebuilds a table drops the old one, which with them ON would cascade and delete every row that refers to it.
+ * `PRAGMA foreign_key_check` runs before each commit instead, so a migration cannot leave a dangling reference.
+ */
 export function migrate(db: Db): number {
   const migrations = listMigrations(migrationsDir());
-  for (const m of migrations) {
-    // IMMEDIATE takes the write lock before reading user_version, so two processes starting together do not
-    // both apply the same migration.
-    db.transaction(() => {
-      const current = db.pragma('user_version', { simple: true }) as number;
-      if (m.version <= current) return;
-      db.exec(fs.readFileSync(m.file, 'utf8'));
-      db.pragma(`user_version = ${m.version}`);
-    }).immediate();
+  const wasOn = db.pragma('foreign_keys', { simple: true }) === 1;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const m of migrations) {
+      // IMMEDIATE takes the write lock before reading user_version, so two processes starting together do not
+      // both apply the same migration.
+      db.transaction(() => {
+        const current = db.pragma('user_version', { simple: true }) as number;
+        if (m.version <= current) return;
+        db.exec(fs.readFileSync(m.file, 'utf8'));
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) {
+          throw new Error(`migration ${path.basename(m.file)} leaves ${broken.length} broken references`);
+        }
+        db.pragma(`user_version = ${m.version}`);
+      }).immediate();
+    }
+  } finally {
+    if (wasOn) db.pragma('foreign_keys = ON');
   }
   return db.pragma('user_version', { simple: true }) as number;
 }

@@ -11,11 +11,14 @@ import { createAlertWatchVerbs, type AlertWatchVerbs } from './alert-watch';
 import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerbs } from './rollups';
 import { createStatusStore } from './site-status';
 import { prepareSecrets, type SecretSealer } from './secrets';
-import type { DecideState } from '../lib/domain';
+import { createIncidentVerbs, createIncidentWriter, type IncidentVerbs } from './incidents';
+import { createOutboxWriter } from './outbox-write';
+import type { DecideState, DescribeAlert } from '../lib/domain';
 
 export { DatabaseOpenError } from './connection';
-export type { SitePatch } from './sites';
+export type { NewSite, SitePatch } from './sites';
 export type { ListChecksOptions, RecordOutcome } from './checks';
+export type { IncidentQuery, IncidentSummary } from './incidents';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
 export type { SelfReport } from './self-report';
@@ -35,8 +38,18 @@ export { resealSecrets, type ResealOutcome, type SecretSealer } from './secrets'
 export type { RollupDelta, RollupRow, StorageFigures, TableSize, HistoryTable } from './rollups';
 
 /** The one door to the data: a tuned connection and the verbs prepared against it. */
-export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, SelfReportVerbs, RollupVerbs,
-    ChannelVerbs, DeliveryVerbs, AlertWatchVerbs {
+export interface Store
+  extends SiteVerbs,
+    CheckVerbs,
+    AuthVerbs,
+    OverviewVerbs,
+    HistoryVerbs,
+    SelfReportVerbs,
+    RollupVerbs,
+    IncidentVerbs,
+    ChannelVerbs,
+    DeliveryVerbs,
+    AlertWatchVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -56,6 +69,11 @@ export interface StorePolicy {
    * file is open, so a database that cannot be opened is reported as such before the key is looked for.
    */
   secrets: SecretSealer | (() => SecretSealer);
+  /**
+   * Words a transition as the message its outbox rows carry (lib/alerts/transition-event.ts). Without it no
+   * outbox rows are written (tools and benchmarks that only record checks); incidents are kept either way.
+   */
+  describeAlert?: DescribeAlert;
 }
 
 export function openStore(file: string, policy: StorePolicy): Store {
@@ -72,11 +90,13 @@ export function openStore(file: string, policy: StorePolicy): Store {
     db.close();
     throw err;
   }
+  const incidents = createIncidentWriter(db, createOutboxWriter(db, policy.describeAlert));
   return {
     file,
     db,
-    ...createSiteVerbs(db, statuses, policy.decideState, secrets),
-    ...createCheckVerbs(db, rollups, statuses, policy.decideState),
+    ...createSiteVerbs(db, statuses, policy.decideState, secrets, incidents),
+    ...createCheckVerbs(db, rollups, statuses, policy.decideState, incidents),
+    ...createIncidentVerbs(db),
     ...createAuthVerbs(db),
     ...createOverviewVerbs(db, secrets),
     ...createHistoryVerbs(db),

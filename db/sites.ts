@@ -2,18 +2,23 @@ import type { Db } from './connection';
 import { errorKindFromCode, fromMicros } from './codes';
 import type { StatusStore } from './site-status';
 import type { SecretSealer } from './secrets';
-import type { DecideState, LastCheck, SiteSettings, SiteState, SiteWithLastCheck } from '../lib/domain';
+import type { IncidentWriter } from './incidents';
+import { ALERT_SETTING_DEFAULTS } from '../lib/domain';
+import type { DecideState, LastCheck, NewSiteSettings, SiteSettings, SiteState, SiteWithLastCheck } from '../lib/domain';
 
-export type SitePatch = Partial<SiteSettings>;
+export type SitePatch = Partial<SiteSettings> & { channels?: readonly number[] };
+
+/** A new site's settings and, optionally, the channels its alerts go to. */
+export type NewSite = NewSiteSettings & { channels?: readonly number[] };
 
 /** How one setting is stored: its column and the conversion each way (secrets through the store's box). */
 interface Column<T> {
   name: string;
-  toDb(value: T, box: SecretSealer): string | number;
+  toDb(value: T, box: SecretSealer): string | number | null;
   fromDb(value: unknown, box: SecretSealer): T;
 }
 
-const plain = <T extends string | number>(name: string): Column<T> => ({
+const plain = <T extends string | number | null>(name: string): Column<T> => ({
   name,
   toDb: (value) => value,
   fromDb: (value) => value as T,
@@ -46,6 +51,11 @@ const SETTING_COLUMNS: { [K in keyof SiteSettings]-?: Column<SiteSettings[K]> } 
   followRedirects: flag('follow_redirects'),
   headers: sealedStringMap('headers'),
   paused: flag('paused'),
+  confirmAfter: plain('confirm_after'),
+  recoverAfter: plain('recover_after'),
+  retryIntervalSeconds: plain('retry_interval_s'),
+  degradedAboveMs: plain('degraded_above_ms'),
+  remindEveryMinutes: plain('remind_every_min'),
 };
 const SETTINGS = Object.entries(SETTING_COLUMNS) as [keyof SiteSettings, Column<unknown>][];
 const SETTING_NAMES = SETTINGS.map(([, column]) => column.name);
@@ -58,6 +68,7 @@ interface SiteRow {
   check_requested_at: number | null;
   created_at: number;
   updated_at: number;
+  channel_ids: string | null;
 }
 
 export interface SiteWithLastRow extends SiteRow {
@@ -69,9 +80,10 @@ export interface SiteWithLastRow extends SiteRow {
   c_error_message: string | null;
 }
 
-const SITE_COLUMNS = ['id', ...SETTING_NAMES, 'state', 'check_requested_at', 'created_at', 'updated_at']
+const SITE_COLUMNS = `${['id', ...SETTING_NAMES, 'state', 'check_requested_at', 'created_at', 'updated_at']
   .map((name) => `s.${name}`)
-  .join(', ');
+  .join(', ')},
+  (SELECT group_concat(sc.channel_id) FROM site_channels sc WHERE sc.site_id = s.id) AS channel_ids`;
 
 /** A site's columns and its newest check's, for `FROM sites s LEFT JOIN checks c ON c.id = s.last_check_id`. */
 export const SITE_WITH_LAST_COLUMNS = `${SITE_COLUMNS}, c.checked_at AS c_checked_at, c.ok AS c_ok,
@@ -86,8 +98,10 @@ function toSettings(r: SiteRow, box: SecretSealer): SiteSettings {
 }
 
 /** Statement parameters named after the setting columns. */
-function settingParams(s: SiteSettings, box: SecretSealer): Record<string, string | number> {
-  const params: Record<string, string | number> = {};
+function settingParams(given: SiteSettings, box: SecretSealer): Record<string, string | number | null> {
+  // A retry is never later than the regular check it stands in for.
+  const s = { ...given, retryIntervalSeconds: Math.min(given.retryIntervalSeconds, given.intervalSeconds) };
+  const params: Record<string, string | number | null> = {};
   for (const [key, column] of SETTINGS) params[column.name] = column.toDb(s[key], box);
   return params;
 }
@@ -111,6 +125,7 @@ export function toSiteWithLast(r: SiteWithLastRow, box: SecretSealer): SiteWithL
     ...toSettings(r, box),
     state: r.state as SiteState,
     checkRequestedAt: r.check_requested_at,
+    channels: r.channel_ids ? r.channel_ids.split(',').map(Number).sort((a, b) => a - b) : [],
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     lastCheck: toLastCheck(r),
@@ -122,7 +137,7 @@ export interface SiteVerbs {
   listSites(): SiteWithLastCheck[];
   getSite(id: number): SiteWithLastCheck | undefined;
   /** Adds a site; its first state comes from the state decision, in the same transaction. */
-  createSite(site: SiteSettings, now?: number): SiteWithLastCheck;
+  createSite(site: NewSite, now?: number): SiteWithLastCheck;
   /**
    * Applies the given fields and the state decision on the result (pausing and resuming move the state), in one
    * transaction; returns undefined when no site has that id.
@@ -137,7 +152,13 @@ export interface SiteVerbs {
   countSites(): number;
 }
 
-export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: DecideState, box: SecretSealer): SiteVerbs {
+export function createSiteVerbs(
+  db: Db,
+  statuses: StatusStore,
+  decideState: DecideState,
+  box: SecretSealer,
+  incidents: IncidentWriter,
+): SiteVerbs {
   const list = db.prepare<[], SiteWithLastRow>(`${WITH_LAST} ORDER BY s.id`);
   const get = db.prepare<[number], SiteWithLastRow>(`${WITH_LAST} WHERE s.id = ?`);
   // The state starts at the column's default and is then decided like any other change.
@@ -150,6 +171,13 @@ export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: Deci
      WHERE id = @id`,
   );
   const del = db.prepare<[number]>(`DELETE FROM sites WHERE id = ?`);
+  const clearChannels = db.prepare<[number]>(`DELETE FROM site_channels WHERE site_id = ?`);
+  const addChannel = db.prepare<[number, number]>(`INSERT OR IGNORE INTO site_channels (site_id, channel_id) VALUES (?, ?)`);
+  const setChannels = (id: number, channels: readonly number[] | undefined) => {
+    if (channels === undefined) return;
+    clearChannels.run(id);
+    for (const c of channels) addChannel.run(id, c);
+  };
   const request = db.prepare<[number, number]>(`UPDATE sites SET check_requested_at = ? WHERE id = ?`);
   const rev = db.prepare<[], { value: number }>(`SELECT value FROM meta WHERE key = 'sites_rev'`);
   const count = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM sites`);
@@ -163,12 +191,15 @@ export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: Deci
   const settle = (id: number, now: number) => {
     const current = statuses.read(id);
     if (!current) return;
-    const { status } = decideState(current.status, { kind: 'settings', at: now }, current.settings);
+    const { status, transition } = decideState(current.status, { kind: 'settings', at: now }, current.settings);
     if (status !== current.status) statuses.write(status);
+    // Pausing ends an incident; a new threshold can start or end a degraded one.
+    if (transition) incidents.apply(transition, null, status.failStreak);
   };
 
-  const createTx = db.transaction((site: SiteSettings, now: number) => {
+  const createTx = db.transaction((site: SiteSettings, channels: readonly number[] | undefined, now: number) => {
     const id = Number(insert.run({ ...settingParams(site, box), now }).lastInsertRowid);
+    setChannels(id, channels);
     settle(id, now);
     return getSite(id);
   });
@@ -176,7 +207,9 @@ export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: Deci
   const updateTx = db.transaction((id: number, patch: SitePatch, now: number) => {
     const current = getSite(id);
     if (!current) return undefined;
-    update.run({ ...settingParams({ ...current, ...stripUndefined(patch) }, box), now, id });
+    const { channels, ...settings } = patch;
+    update.run({ ...settingParams({ ...current, ...stripUndefined(settings) }, box), now, id });
+    setChannels(id, channels);
     settle(id, now);
     return getSite(id);
   });
@@ -185,7 +218,8 @@ export function createSiteVerbs(db: Db, statuses: StatusStore, decideState: Deci
     listSites: () => list.all().map((row) => toSiteWithLast(row, box)),
     getSite,
     createSite(site, now = Date.now()) {
-      const created = createTx.immediate(site, now);
+      const { channels, ...settings } = site;
+      const created = createTx.immediate({ ...ALERT_SETTING_DEFAULTS, ...stripUndefined(settings) } as SiteSettings, channels, now);
       if (!created) throw new Error('site vanished right after insert');
       return created;
     },

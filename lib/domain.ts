@@ -19,7 +19,7 @@ export const ERROR_KINDS = [
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
-export const SITE_STATES = ['pending', 'up', 'down', 'paused'] as const;
+export const SITE_STATES = ['pending', 'up', 'degraded', 'down', 'paused'] as const;
 export type SiteState = (typeof SITE_STATES)[number];
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -69,6 +69,16 @@ export interface SiteSettings {
   /** Extra request headers (`{}` for none); values may be secrets and are never shown back in full. */
   headers: Record<string, string>;
   paused: boolean;
+  /** Consecutive failed checks before the site counts as down (1–10). */
+  confirmAfter: number;
+  /** Consecutive passed checks before a down site counts as up again (1–10). */
+  recoverAfter: number;
+  /** After a failure not yet confirmed, the next check comes this soon (never later than the interval). */
+  retryIntervalSeconds: number;
+  /** Degraded when the p95 latency of the last checks is above this; null: never degraded. */
+  degradedAboveMs: number | null;
+  /** While down, a "still down" reminder this often; null: none. */
+  remindEveryMinutes: number | null;
 }
 
 /** Every key of SiteSettings, in the order the API shows them; the `satisfies` keeps the list complete. */
@@ -82,7 +92,25 @@ export const SITE_SETTING_KEYS = Object.keys({
   followRedirects: 0,
   headers: 0,
   paused: 0,
+  confirmAfter: 0,
+  recoverAfter: 0,
+  retryIntervalSeconds: 0,
+  degradedAboveMs: 0,
+  remindEveryMinutes: 0,
 } satisfies Record<keyof SiteSettings, 0>) as readonly (keyof SiteSettings)[];
+
+/** The alert settings a new site may leave out, and what it gets then. */
+export const ALERT_SETTING_DEFAULTS = {
+  confirmAfter: 2,
+  recoverAfter: 1,
+  retryIntervalSeconds: 10,
+  degradedAboveMs: null,
+  remindEveryMinutes: null,
+} as const satisfies Partial<SiteSettings>;
+export type AlertSettingKey = keyof typeof ALERT_SETTING_DEFAULTS;
+
+/** A site's settings as a create takes them: the alert settings default (ALERT_SETTING_DEFAULTS). */
+export type NewSiteSettings = Omit<SiteSettings, AlertSettingKey> & Partial<Pick<SiteSettings, AlertSettingKey>>;
 
 /** A site as the rest of the app sees it. Times are epoch milliseconds. */
 export interface Site extends SiteSettings {
@@ -92,6 +120,8 @@ export interface Site extends SiteSettings {
   updatedAt: number;
   /** Set when someone asks for a check now; the scheduler runs one when it sees a new value. */
   checkRequestedAt: number | null;
+  /** The notification channels its alerts go to (site_channels), ascending ids. */
+  channels: number[];
 }
 
 /**
@@ -109,14 +139,25 @@ export interface SiteStatus {
   failStreak: number;
   /** Consecutive passed checks up to the newest one; 0 once one fails. */
   passStreak: number;
+  /**
+   * The first failing check of the current failure (its start time and id): set by the first failure, kept
+   * while the site is down (a pass short of `recoverAfter` does not end the outage), cleared by a pass otherwise.
+   */
+  failSince: number | null;
+  failCheckId: number | null;
+  /** Total latency (ms) of the last passed checks, oldest first, at most LATENCY_WINDOW of them. */
+  latencies: number[];
 }
 
+/** How many passed checks' latencies the degraded decision reads. */
+export const LATENCY_WINDOW = 5;
+
 /** The settings a state decision reads. */
-export type StateSettings = Pick<SiteSettings, 'paused'>;
+export type StateSettings = Pick<SiteSettings, 'paused' | 'confirmAfter' | 'recoverAfter' | 'degradedAboveMs'>;
 
 /** What moves a site's state: a new check result, or a change to its settings (create, edit, pause, resume). */
 export type StateEvent =
-  | { kind: 'check'; checkId: number; checkedAt: number; ok: boolean }
+  | { kind: 'check'; checkId: number; checkedAt: number; ok: boolean; latencyMs: number }
   | { kind: 'settings'; at: number };
 
 /** A change of state: what a caller turns into incident and alert rows, in the transaction that made it. */
@@ -128,6 +169,11 @@ export interface Transition {
   at: number;
   /** The check that caused it, when one did. */
   checkId?: number;
+  /** Into `down`: the first failing check of the outage (start time and id), earlier than `at` when confirmed late. */
+  since?: number;
+  sinceCheckId?: number | null;
+  /** Into or out of `degraded`: the latency figures that decided it. */
+  latency?: { p95Ms: number; thresholdMs: number; samples: number };
 }
 
 export interface StateDecision {
@@ -174,4 +220,36 @@ export interface NewCheck extends CheckOutcome {
 /** One recorded check. */
 export interface CheckRecord extends NewCheck {
   id: number;
+}
+
+/** A transition that deserves a message, as `db/` hands it to the policy that words it (lib/alerts/transition-event.ts). */
+export interface TransitionAlert {
+  kind: 'down' | 'up' | 'degraded' | 'undegraded';
+  /** The check that made it. */
+  at: number;
+  site: { id: number; name: string; url: string };
+  /** Start of the incident: the first failing check for down, the first slow decision for degraded. */
+  since: number;
+  /** The first failing check's error (down and up); null when unknown or for latency. */
+  cause: { kind: ErrorKind; message: string; statusCode: number | null } | null;
+  lastStatusCode: number | null;
+  lastLatencyMs: number | null;
+  latency?: { p95Ms: number; thresholdMs: number; samples: number };
+}
+
+/** Turns a transition into the frozen message JSON (an AlertEvent) for one channel's outbox row. */
+export type DescribeAlert = (alert: TransitionAlert, idempotencyKey: string) => unknown;
+
+/** A down or degraded period of a site. Times are epoch ms. */
+export interface Incident {
+  id: number;
+  siteId: number;
+  siteName: string;
+  kind: 'down' | 'degraded';
+  startedAt: number;
+  confirmedAt: number;
+  resolvedAt: number | null;
+  cause: { kind: ErrorKind; message: string; statusCode: number | null } | null;
+  checks: number;
+  failed: number;
 }

@@ -44,6 +44,8 @@ const statsSchema = z.object({
     started: num,
     skippedOverlap: num,
     coalesced: num,
+    // A checker from before retries existed does not write it.
+    retries: num.default(0),
     lagP50Ms: num,
     lagP99Ms: num,
     lagMaxMs: num,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HTTP_METHODS, type SiteSettings } from './domain';
+import { ALERT_SETTING_DEFAULTS, HTTP_METHODS, type SiteSettings } from './domain';
 import { AppError } from './errors';
 import { DEFAULT_EXPECTED_STATUS, normaliseStatusSpec, parseStatusSpec } from './status-codes';
 
@@ -13,6 +13,11 @@ export const SITE_LIMITS = {
   nameMaxLength: 100,
   intervalSeconds: { min: 1, max: 86400, default: 60 },
   timeoutMs: { min: 100, max: 60000, default: 10000 },
+  confirmAfter: { min: 1, max: 10 },
+  recoverAfter: { min: 1, max: 10 },
+  retryIntervalSeconds: { min: 1, max: 3600 },
+  degradedAboveMs: { min: 1, max: 60000 },
+  remindEveryMinutes: { min: 1, max: 10080 },
 } as const;
 
 const urlField = z
@@ -153,13 +158,33 @@ const siteFields = {
   followRedirects: z.boolean({ error: 'must be true or false' }).optional(),
   headers: headersField.optional(),
   paused: z.boolean({ error: 'must be true or false' }).optional(),
+  confirmAfter: intField('checks', SITE_LIMITS.confirmAfter.min, SITE_LIMITS.confirmAfter.max).optional(),
+  recoverAfter: intField('checks', SITE_LIMITS.recoverAfter.min, SITE_LIMITS.recoverAfter.max).optional(),
+  retryIntervalSeconds: intField(
+    'seconds',
+    SITE_LIMITS.retryIntervalSeconds.min,
+    SITE_LIMITS.retryIntervalSeconds.max,
+  ).optional(),
+  degradedAboveMs: intField('milliseconds', SITE_LIMITS.degradedAboveMs.min, SITE_LIMITS.degradedAboveMs.max)
+    .nullable()
+    .optional(),
+  remindEveryMinutes: intField('minutes', SITE_LIMITS.remindEveryMinutes.min, SITE_LIMITS.remindEveryMinutes.max)
+    .nullable()
+    .optional(),
 } satisfies { [K in keyof SiteSettings]-?: z.ZodType<SiteSettings[K] | undefined> };
 
-export const siteCreateSchema = z.strictObject(siteFields, {
+const channelsField = z
+  .array(z.number({ error: 'must be a list of channel ids' }).int('must be a list of channel ids').positive('must be a list of channel ids'), {
+    error: 'must be a list of channel ids',
+  })
+  .max(100, 'must have at most 100 channels')
+  .optional();
+
+export const siteCreateSchema = z.strictObject({ ...siteFields, channels: channelsField }, {
   error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object'),
 });
 
-export const sitePatchSchema = z.strictObject({ ...siteFields, url: urlField.optional() }, {
+export const sitePatchSchema = z.strictObject({ ...siteFields, url: urlField.optional(), channels: channelsField }, {
   error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object'),
 });
 
@@ -206,9 +231,10 @@ function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<
 }
 
 /** Validates a new site and fills in the defaults; throws AppError('validation') naming each bad field. */
-export function validateNewSite(input: unknown): SiteSettings {
+export function validateNewSite(input: unknown): SiteSettings & { channels?: number[] } {
   const v = parseOrThrow(siteCreateSchema, input);
   return {
+    ...(v.channels === undefined ? {} : { channels: [...new Set(v.channels)] }),
     url: v.url,
     name: v.name && v.name.length > 0 ? v.name : nameFromUrl(v.url),
     method: v.method ?? 'GET',
@@ -218,13 +244,19 @@ export function validateNewSite(input: unknown): SiteSettings {
     followRedirects: v.followRedirects ?? true,
     headers: v.headers ?? {},
     paused: v.paused ?? false,
+    confirmAfter: v.confirmAfter ?? ALERT_SETTING_DEFAULTS.confirmAfter,
+    recoverAfter: v.recoverAfter ?? ALERT_SETTING_DEFAULTS.recoverAfter,
+    retryIntervalSeconds: v.retryIntervalSeconds ?? ALERT_SETTING_DEFAULTS.retryIntervalSeconds,
+    degradedAboveMs: v.degradedAboveMs ?? ALERT_SETTING_DEFAULTS.degradedAboveMs,
+    remindEveryMinutes: v.remindEveryMinutes ?? ALERT_SETTING_DEFAULTS.remindEveryMinutes,
   };
 }
 
 /** Validates a partial update; only the fields given are returned. */
-export function validateSitePatch(input: unknown): Partial<SiteSettings> {
+export function validateSitePatch(input: unknown): Partial<SiteSettings> & { channels?: number[] } {
   const v = parseOrThrow(sitePatchSchema, input);
-  const patch: Partial<SiteSettings> = {};
+  const patch: Partial<SiteSettings> & { channels?: number[] } = {};
+  if (v.channels !== undefined) patch.channels = [...new Set(v.channels)];
   if (v.url !== undefined) patch.url = v.url;
   // An empty name means "derive it from the URL"; the caller knows the URL the site will end up with.
   if (v.name !== undefined) patch.name = v.name;
@@ -235,5 +267,10 @@ export function validateSitePatch(input: unknown): Partial<SiteSettings> {
   if (v.followRedirects !== undefined) patch.followRedirects = v.followRedirects;
   if (v.headers !== undefined) patch.headers = v.headers;
   if (v.paused !== undefined) patch.paused = v.paused;
+  if (v.confirmAfter !== undefined) patch.confirmAfter = v.confirmAfter;
+  if (v.recoverAfter !== undefined) patch.recoverAfter = v.recoverAfter;
+  if (v.retryIntervalSeconds !== undefined) patch.retryIntervalSeconds = v.retryIntervalSeconds;
+  if (v.degradedAboveMs !== undefined) patch.degradedAboveMs = v.degradedAboveMs;
+  if (v.remindEveryMinutes !== undefined) patch.remindEveryMinutes = v.remindEveryMinutes;
   return patch;
 }

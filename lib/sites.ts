@@ -39,6 +39,9 @@ export async function createSite(
 ): Promise<SiteWithLastCheck> {
   const site = validateNewSite(input);
   await assertTargetAllowed(site.url);
+  // Channels marked default are preselected for a new site that names none.
+  site.channels ??= store.listChannels().filter((c) => c.isDefault).map((c) => c.id);
+  assertChannelsExist(store, site.channels);
   if (store.countSites() >= limits.maxSites) {
     const max = limits.maxSites.toLocaleString('en-US');
     throw new AppError('limit', `Upbeat holds at most ${max} sites (UPBEAT_MAX_SITES); delete one before adding more`);
@@ -50,10 +53,19 @@ export async function updateSite(store: Store, id: number, input: unknown): Prom
   const patch = validateSitePatch(input);
   const current = getSite(store, id);
   if (patch.url !== undefined) await assertTargetAllowed(patch.url);
+  if (patch.channels !== undefined) assertChannelsExist(store, patch.channels);
   if (patch.name === '') patch.name = nameFromUrl(patch.url ?? current.url);
   const updated = store.updateSite(id, patch);
   if (!updated) throw new AppError('not_found', `No site with id ${id}`);
   return updated;
+}
+
+function assertChannelsExist(store: Store, ids: readonly number[]): void {
+  const unknown = ids.filter((id) => !store.getChannel(id));
+  if (unknown.length > 0) {
+    const message = `names no channel with id ${unknown.join(', ')}`;
+    throw new AppError('validation', `Invalid site: channels ${message}`, { channels: message });
+  }
 }
 
 export function deleteSite(store: Store, id: number): void {

@@ -3,6 +3,7 @@ import { getConfig } from './config';
 import { nextSiteState } from './monitor/state';
 import type { SecretBox } from './secrets/box';
 import { loadSecretBox } from './secrets/key';
+import { describeTransition } from './alerts/transition-event';
 
 /**
  * The process's one store. Kept on globalThis because Next.js bundles instrumentation and route handlers as
@@ -23,7 +24,7 @@ export function getStore(): Store {
 }
 
 /**
- * Opens the database at `file` as the app does: the site state machine, and secrets sealed with `secretKey`
+ * Opens the database at `file` as the app does: the site state machine, alerts worded for the outbox, and secrets sealed with `secretKey`
  * (UPBEAT_SECRET_KEY) or, without one, the key file beside the database. Every process of the app, and every
  * test that shares a database with one, opens through here so they all hold the same key.
  */
@@ -32,6 +33,7 @@ export function openAppStore(file: string, secretKey?: Buffer): Store {
   const store = openStore(file, {
     decideState: nextSiteState,
     secrets: () => (box = openSecretBox(file, secretKey)),
+    describeAlert: (alert, key) => describeTransition(alert, key, getConfig().publicUrl ?? null),
   });
   boxes.set(store, box!);
   return store;

@@ -1,6 +1,7 @@
 'use client';
 
 import { z } from 'zod';
+import { SITE_STATES } from '@/lib/domain';
 import type { ApiSite } from '@/lib/api/present';
 import type { HealthReport } from '@/lib/health';
 import type { OverviewWire } from './overview-types';
@@ -126,7 +127,7 @@ const siteShape = z.looseObject({
   id: z.number(),
   name: z.string(),
   url: z.string(),
-  state: z.enum(['up', 'down', 'pending', 'paused']),
+  state: z.enum(SITE_STATES),
   paused: z.boolean(),
 });
 const site = siteShape as unknown as z.ZodType<ApiSite>;

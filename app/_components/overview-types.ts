@@ -30,8 +30,8 @@ export interface OverviewWire {
 /** Rows the server renders into the page's HTML; the browser renders the rest after hydration. */
 export const FIRST_ROWS = 60;
 
-/** Down first (they need someone), then pending, up, paused; by name within each group. */
-const STATE_ORDER: Record<SiteState, number> = { down: 0, pending: 1, up: 2, paused: 3 };
+/** Down first (they need someone), then degraded, pending, up, paused; by name within each group. */
+const STATE_ORDER: Record<SiteState, number> = { down: 0, degraded: 1, pending: 2, up: 3, paused: 4 };
 
 // A fixed locale: the server picks the first rows in this order and the browser must agree, whatever its own
 // language. `numeric` sorts "web-2" before "web-10".
@@ -58,13 +58,14 @@ export function firstRowsOf(overview: OverviewWire, limit: number): OverviewWire
 
 export interface StateCounts {
   up: number;
+  degraded: number;
   down: number;
   pending: number;
   paused: number;
 }
 
 export function countStates(sites: readonly OverviewSiteWire[]): StateCounts {
-  const counts: StateCounts = { up: 0, down: 0, pending: 0, paused: 0 };
+  const counts: StateCounts = { up: 0, degraded: 0, down: 0, pending: 0, paused: 0 };
   for (const s of sites) counts[s.state]++;
   return counts;
 }

@@ -39,7 +39,13 @@ function matches(site: OverviewSiteWire, query: string): boolean {
 }
 
 const SORT_LABELS: Record<SortKey, string> = { state: 'State', name: 'Site', latency: 'Latency', uptime: 'Uptime (24 h)' };
-const STATE_WORDS: Record<SiteState, string> = { down: 'down', up: 'up', pending: 'pending', paused: 'paused' };
+const STATE_WORDS: Record<SiteState, string> = {
+  down: 'down',
+  degraded: 'degraded',
+  up: 'up',
+  pending: 'pending',
+  paused: 'paused',
+};
 
 /** The view in the address bar, without a navigation: a reload or a shared link shows the same list. */
 function showViewInUrl(view: OverviewView) {

@@ -3,6 +3,7 @@ import type { StateCounts } from './overview-types';
 
 const ITEMS: { key: SiteState; label: string }[] = [
   { key: 'down', label: 'down' },
+  { key: 'degraded', label: 'degraded' },
   { key: 'up', label: 'up' },
   { key: 'pending', label: 'pending' },
   { key: 'paused', label: 'paused' },

@@ -1,4 +1,11 @@
-import { SITE_SETTING_KEYS, type CheckRecord, type LastCheck, type SiteSettings, type SiteWithLastCheck } from '../domain';
+import {
+  SITE_SETTING_KEYS,
+  type CheckRecord,
+  type Incident,
+  type LastCheck,
+  type SiteSettings,
+  type SiteWithLastCheck,
+} from '../domain';
 
 /** Wire shapes of the REST API: ISO 8601 times, milliseconds rounded to 0.1. Pages and the CLI read these. */
 
@@ -37,6 +44,7 @@ export function presentSite(s: SiteWithLastCheck) {
   return {
     id: s.id,
     ...presentSettings(s),
+    channels: s.channels,
     state: s.state,
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),
@@ -65,3 +73,21 @@ export function presentCheck(c: CheckRecord) {
   };
 }
 export type ApiCheck = ReturnType<typeof presentCheck>;
+
+export function presentIncident(i: Incident) {
+  return {
+    id: i.id,
+    siteId: i.siteId,
+    siteName: i.siteName,
+    kind: i.kind,
+    open: i.resolvedAt === null,
+    startedAt: iso(i.startedAt),
+    confirmedAt: iso(i.confirmedAt),
+    resolvedAt: i.resolvedAt === null ? null : iso(i.resolvedAt),
+    durationMs: i.resolvedAt === null ? null : i.resolvedAt - i.startedAt,
+    cause: i.cause,
+    checks: i.checks,
+    failed: i.failed,
+  };
+}
+export type ApiIncident = ReturnType<typeof presentIncident>;

@@ -69,7 +69,9 @@ export function startMonitor(options: MonitorOptions): Monitor {
         },
         options.probeOptions,
       );
-      recorder.add({ siteId: site.id, lagMs: due.lagMs, ...toCheckOutcome(result) });
+      const outcome = toCheckOutcome(result);
+      recorder.add({ siteId: site.id, lagMs: due.lagMs, ...outcome });
+      return outcome.ok;
     },
   });
 

@@ -14,7 +14,8 @@ export interface DueCheck {
   lagMs: number;
 }
 
-export type RunCheck = (site: Site, due: DueCheck) => Promise<void>;
+/** Runs one check; resolves to whether it passed (void: unknown, no retry). */
+export type RunCheck = (site: Site, due: DueCheck) => Promise<boolean | void>;
 
 export interface SchedulerOptions {
   /** Checks in flight at most, across all sites. */
@@ -33,6 +34,8 @@ export interface SchedulerStats {
   skippedOverlap: number;
   /** Missed slots folded into one check after a stall (sleep, long pause). */
   coalesced: number;
+  /** Extra checks queued after a failure, to confirm it quickly. */
+  retries: number;
   lagP50Ms: number;
   lagP99Ms: number;
   lagMaxMs: number;
@@ -50,6 +53,8 @@ interface Tracked {
   site: Site;
   gen: number;
   busy: boolean;
+  /** Failed checks in a row seen here; a retry follows each one short of the site's confirmAfter. */
+  failures: number;
 }
 
 /**
@@ -104,7 +109,7 @@ export class Scheduler {
   private timerAt = Infinity;
   private running = false;
   private synced = false;
-  private counters = { started: 0, skippedOverlap: 0, coalesced: 0 };
+  private counters = { started: 0, skippedOverlap: 0, coalesced: 0, retries: 0 };
 
   constructor(options: SchedulerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -132,7 +137,7 @@ export class Scheduler {
       seen.add(site.id);
       const tracked = this.sites.get(site.id);
       if (!tracked) {
-        this.sites.set(site.id, { site, gen: 0, busy: false });
+        this.sites.set(site.id, { site, gen: 0, busy: false, failures: 0 });
         if (!site.paused) this.place(site.id, now, !first);
         continue;
       }
@@ -225,6 +230,24 @@ export class Scheduler {
     this.arm();
   }
 
+  /**
+   * A failure not yet confirmed is re-checked after the site's retry interval (a one-off entry: the grid of
+   * regular slots is untouched), so a 5-minute site is confirmed down in seconds, not in 10 minutes.
+   */
+  private afterResult(tracked: Tracked, gen: number, ok: boolean): void {
+    if (ok) {
+      tracked.failures = 0;
+      return;
+    }
+    tracked.failures++;
+    const site = tracked.site;
+    if (!this.running || tracked.gen !== gen || site.paused || tracked.failures >= site.confirmAfter) return;
+    const retryMs = Math.min(site.retryIntervalSeconds, site.intervalSeconds) * 1000;
+    this.counters.retries++;
+    this.push({ key: this.clock.now() + retryMs, siteId: site.id, gen, isSlot: false });
+    this.arm();
+  }
+
   private dispatch(entry: Entry, now: number): void {
     const tracked = this.sites.get(entry.siteId);
     if (!tracked || tracked.gen !== entry.gen || tracked.site.paused) return;
@@ -250,7 +273,8 @@ export class Scheduler {
       const lagMs = Math.max(0, startedAt - dueAt);
       this.lag.add(lagMs);
       this.counters.started++;
-      await this.runCheck(site, { dueAt, startedAt, lagMs });
+      const ok = await this.runCheck(site, { dueAt, startedAt, lagMs });
+      if (ok !== undefined) this.afterResult(tracked, entry.gen, ok);
     })
       .catch((err: unknown) => {
         if (!this.running) return; // dropped from the queue by stop()

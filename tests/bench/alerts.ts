@@ -28,7 +28,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Store } from '../../db';
 import type { DownEvent, UpEvent } from '../../lib/alerts/event';
-import type { SiteSettings } from '../../lib/domain';
+import type { NewSiteSettings } from '../../lib/domain';
 import {
   describeMachine,
   killChild,
@@ -192,7 +192,7 @@ async function runScenario(s: Scenario, rnd: () => number): Promise<Outcome> {
   const siteIds = store.db.transaction(() => {
     const ids: number[] = [];
     for (let n = 0; n < flags.sites; n++) {
-      const site: SiteSettings = {
+      const site: NewSiteSettings = {
         name: `site ${n}`,
         url: `http://127.0.0.1:${target.port}/a/${n}`,
         method: 'GET',

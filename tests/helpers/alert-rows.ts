@@ -23,6 +23,8 @@ export function addSites(store: Store, count: number, options: { ok: boolean; ki
       followRedirects: true,
       headers: {},
       paused: false,
+      // One recorded check decides the state here; confirmation has its own tests.
+      confirmAfter: 1,
     });
     ids.push(site.id);
   }

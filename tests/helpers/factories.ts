@@ -1,5 +1,9 @@
-import type { NewCheck, SiteSettings } from '../../lib/domain';
+import { ALERT_SETTING_DEFAULTS, type NewCheck, type SiteSettings } from '../../lib/domain';
 
+/**
+ * A site whose state follows each check (confirmAfter 1), so storage tests read a state after one result; the
+ * confirmation rule has its own tests.
+ */
 export function newSite(over: Partial<SiteSettings> = {}): SiteSettings {
   return {
     name: 'Example',
@@ -11,6 +15,8 @@ export function newSite(over: Partial<SiteSettings> = {}): SiteSettings {
     followRedirects: true,
     headers: {},
     paused: false,
+    ...ALERT_SETTING_DEFAULTS,
+    confirmAfter: 1,
     ...over,
   };
 }

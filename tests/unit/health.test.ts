@@ -23,6 +23,7 @@ function schedulerStats(over: Partial<SchedulerStats> = {}): SchedulerStats {
     inFlight: 2,
     queued: 0,
     started: 100,
+    retries: 0,
     skippedOverlap: 0,
     coalesced: 0,
     lagP50Ms: 1,

@@ -28,7 +28,25 @@ test('defaults fill in and the URL is normalised', () => {
     followRedirects: true,
     headers: {},
     paused: false,
+    confirmAfter: 2,
+    recoverAfter: 1,
+    retryIntervalSeconds: 10,
+    degradedAboveMs: null,
+    remindEveryMinutes: null,
   });
+});
+
+test('the alert settings are checked by range and named when wrong', () => {
+  const ok = validateNewSite({ url: 'http://a.test', confirmAfter: 3, recoverAfter: 2, retryIntervalSeconds: 5, degradedAboveMs: 800, remindEveryMinutes: 60 });
+  assert.deepEqual(
+    [ok.confirmAfter, ok.recoverAfter, ok.retryIntervalSeconds, ok.degradedAboveMs, ok.remindEveryMinutes],
+    [3, 2, 5, 800, 60],
+  );
+  const fields = fieldsOf(() =>
+    validateNewSite({ url: 'http://a.test', confirmAfter: 11, recoverAfter: 0, retryIntervalSeconds: 3601, degradedAboveMs: 60001, remindEveryMinutes: 1.5 }),
+  );
+  assert.deepEqual(Object.keys(fields).sort(), ['confirmAfter', 'degradedAboveMs', 'recoverAfter', 'remindEveryMinutes', 'retryIntervalSeconds']);
+  assert.deepEqual(validateSitePatch({ degradedAboveMs: null, remindEveryMinutes: null }), { degradedAboveMs: null, remindEveryMinutes: null });
 });
 
 test('expected status accepts a spec or a list and stores a canonical spec', () => {

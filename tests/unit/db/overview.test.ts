@@ -17,6 +17,7 @@ const site = (name: string, extra: { paused?: boolean } = {}) => ({
   followRedirects: true,
   headers: {},
   paused: extra.paused ?? false,
+  confirmAfter: 1,
 });
 
 const NOW = 1_700_000_000_000;

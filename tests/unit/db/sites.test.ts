@@ -12,6 +12,7 @@ const base = {
   followRedirects: true,
   headers: {},
   paused: false,
+  confirmAfter: 1,
 };
 
 test('a created site reads back as pending with no last check', (t) => {

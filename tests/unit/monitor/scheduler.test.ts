@@ -16,10 +16,16 @@ function site(id: number, over: Partial<Site> = {}): Site {
     followRedirects: true,
     headers: {},
     paused: false,
+    confirmAfter: 2,
+    recoverAfter: 1,
+    retryIntervalSeconds: 10,
+    degradedAboveMs: null,
+    remindEveryMinutes: null,
     state: 'pending',
     createdAt: 0,
     updatedAt: 0,
     checkRequestedAt: null,
+    channels: [],
     ...over,
   };
 }

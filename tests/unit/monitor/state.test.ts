@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SiteState, SiteStatus, StateEvent, Transition } from '../../../lib/domain';
+import type { SiteState, SiteStatus, StateEvent, StateSettings, Transition } from '../../../lib/domain';
 import { nextSiteState } from '../../../lib/monitor/state';
 
 const SITE = 7;
@@ -8,16 +8,39 @@ const T = 1_700_000_000_000;
 
 /** A status with no checks counted yet, as a new site has. */
 function status(over: Partial<SiteStatus> = {}): SiteStatus {
-  return { siteId: SITE, state: 'pending', lastCheckId: null, lastCheckedAt: null, failStreak: 0, passStreak: 0, ...over };
+  return {
+    siteId: SITE,
+    state: 'pending',
+    lastCheckId: null,
+    lastCheckedAt: null,
+    failStreak: 0,
+    passStreak: 0,
+    failSince: null,
+    failCheckId: null,
+    latencies: [],
+    ...over,
+  };
 }
 
 /** The status after a run of checks whose newest is check 10, started at T. */
 function after(state: SiteState, run: { pass?: number; fail?: number }): SiteStatus {
-  return status({ state, lastCheckId: 10, lastCheckedAt: T, passStreak: run.pass ?? 0, failStreak: run.fail ?? 0 });
+  const failed = (run.fail ?? 0) > 0 || state === 'down';
+  return status({
+    state,
+    lastCheckId: 10,
+    lastCheckedAt: T,
+    passStreak: run.pass ?? 0,
+    failStreak: run.fail ?? 0,
+    failSince: failed ? T : null,
+    failCheckId: failed ? 10 : null,
+  });
 }
 
-const pass = (at: number, checkId = 11): StateEvent => ({ kind: 'check', checkId, checkedAt: at, ok: true });
-const fail = (at: number, checkId = 11): StateEvent => ({ kind: 'check', checkId, checkedAt: at, ok: false });
+/** One sample per check, as the old rule had it: the table below pins that behaviour with confirmAfter 1. */
+const ONE_SAMPLE: StateSettings = { paused: false, confirmAfter: 1, recoverAfter: 1, degradedAboveMs: null };
+
+const pass = (at: number, checkId = 11, latencyMs = 50): StateEvent => ({ kind: 'check', checkId, checkedAt: at, ok: true, latencyMs });
+const fail = (at: number, checkId = 11): StateEvent => ({ kind: 'check', checkId, checkedAt: at, ok: false, latencyMs: 10_000 });
 const edit = (at: number): StateEvent => ({ kind: 'settings', at });
 
 interface Row {
@@ -55,34 +78,36 @@ const TABLE: Row[] = [
 
 for (const row of TABLE) {
   test(`state: ${row.name}`, () => {
-    const { status: next, transition } = nextSiteState(row.prev, row.event, { paused: row.paused ?? false });
+    const { status: next, transition } = nextSiteState(row.prev, row.event, { ...ONE_SAMPLE, paused: row.paused ?? false });
     assert.equal(next.state, row.state);
     assert.deepEqual({ pass: next.passStreak, fail: next.failStreak }, row.streaks);
-    assert.deepEqual(transition, row.transition === null ? null : { siteId: SITE, ...row.transition });
+    // `since` (the outage's first failure) is checked by the confirmation tests below.
+    const { since: _since, sinceCheckId: _sinceId, ...rest } = transition ?? {};
+    assert.deepEqual(transition === null ? null : rest, row.transition === null ? null : { siteId: SITE, ...row.transition });
     assert.equal(next.siteId, SITE);
   });
 }
 
 test('a counted check becomes the newest; a late one leaves the status object as it was', () => {
   const prev = after('up', { pass: 1 });
-  const counted = nextSiteState(prev, fail(T + 10, 42), { paused: false }).status;
+  const counted = nextSiteState(prev, fail(T + 10, 42), ONE_SAMPLE).status;
   assert.equal(counted.lastCheckId, 42);
   assert.equal(counted.lastCheckedAt, T + 10);
   // db/ writes a status only when it is a new object, so "nothing changed" must be the same object.
-  assert.equal(nextSiteState(prev, fail(T - 10, 43), { paused: false }).status, prev);
-  assert.equal(nextSiteState(prev, edit(T + 10), { paused: false }).status, prev);
+  assert.equal(nextSiteState(prev, fail(T - 10, 43), ONE_SAMPLE).status, prev);
+  assert.equal(nextSiteState(prev, edit(T + 10), ONE_SAMPLE).status, prev);
   assert.deepEqual(prev, after('up', { pass: 1 }), 'the previous status is never mutated');
 });
 
 test('a transition always goes from the stored state to the new one, never to the same state', () => {
-  const states: SiteState[] = ['pending', 'up', 'down', 'paused'];
+  const states: SiteState[] = ['pending', 'up', 'degraded', 'down', 'paused'];
   const events = [pass(T + 1), fail(T + 1), pass(T - 1), fail(T - 1), edit(T + 1)];
   for (const state of states) {
     for (const event of events) {
       for (const paused of [false, true]) {
         for (const run of [{}, { pass: 2 }, { fail: 2 }]) {
           const prev = after(state, run);
-          const { status: next, transition } = nextSiteState(prev, event, { paused });
+          const { status: next, transition } = nextSiteState(prev, event, { ...ONE_SAMPLE, paused });
           if (transition === null) {
             assert.equal(next.state, prev.state);
           } else {
