@@ -161,11 +161,10 @@ test('rotation is refused while the database is open elsewhere, and with a wrong
 test('secrets sealed field by field in a JSON column (a channel config) move to the new key with the rest', (t) => {
   const { file } = databaseWithSecret(t);
   const store = openAppStore(file);
-  // The shape of migration 0008's table, for the channels code to adopt sealFields/openFields against.
-  store.db.exec(`CREATE TABLE IF NOT EXISTS channels (id INTEGER PRIMARY KEY, type TEXT NOT NULL, config TEXT NOT NULL)`);
+  // Migration 0008's table, written directly as the channels code stores a sealed config.
   const config = { botToken: '123456:AAE-bot-token-in-clear', chatId: '@ops', apiBaseUrl: 'https://api.telegram.org' };
   const stored = JSON.stringify(sealFields(secretBoxOf(store), config, ['botToken']));
-  store.db.prepare(`INSERT INTO channels (type, config) VALUES ('telegram', ?)`).run(stored);
+  store.db.prepare(`INSERT INTO channels (name, type, config, created_at, updated_at) VALUES ('ops', 'telegram', ?, 0, 0)`).run(stored);
   store.close();
   assert.equal(rawBytes(file).indexOf('bot-token-in-clear'), -1);
 
