@@ -7,6 +7,7 @@ import { createHistoryVerbs, type HistoryVerbs } from './history';
 import { createSelfReportVerbs, type SelfReportVerbs } from './self-report';
 import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerbs } from './rollups';
 import { createStatusStore } from './site-status';
+import { createBadgeVerbs, type BadgeVerbs } from './badges';
 import type { DecideState } from '../lib/domain';
 
 export { DatabaseOpenError } from './connection';
@@ -18,7 +19,7 @@ export type { SelfReport } from './self-report';
 export type { RollupDelta, RollupRow, StorageFigures, TableSize, HistoryTable } from './rollups';
 
 /** The one door to the data: a tuned connection and the verbs prepared against it. */
-export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, SelfReportVerbs, RollupVerbs {
+export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, SelfReportVerbs, RollupVerbs, BadgeVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -50,6 +51,7 @@ export function openStore(file: string, policy: StorePolicy): Store {
     ...createHistoryVerbs(db),
     ...createSelfReportVerbs(db),
     ...createRollupVerbs(db, rollups),
+    ...createBadgeVerbs(db),
     close: () => {
       if (db.open) db.close();
     },
