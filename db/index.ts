@@ -8,6 +8,7 @@ import { createSelfReportVerbs, type SelfReportVerbs } from './self-report';
 import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerbs } from './rollups';
 import { createStatusStore } from './site-status';
 import { createBadgeVerbs, type BadgeVerbs } from './badges';
+import { createMetricVerbs, type MetricVerbs } from './metrics';
 import type { DecideState } from '../lib/domain';
 
 export { DatabaseOpenError } from './connection';
@@ -16,10 +17,12 @@ export type { ListChecksOptions, RecordOutcome } from './checks';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
 export type { SelfReport } from './self-report';
+export type { MetricCheck, MetricSite } from './metrics';
 export type { RollupDelta, RollupRow, StorageFigures, TableSize, HistoryTable } from './rollups';
 
 /** The one door to the data: a tuned connection and the verbs prepared against it. */
-export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, SelfReportVerbs, RollupVerbs, BadgeVerbs {
+export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, SelfReportVerbs, RollupVerbs, BadgeVerbs,
+    MetricVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -52,6 +55,7 @@ export function openStore(file: string, policy: StorePolicy): Store {
     ...createSelfReportVerbs(db),
     ...createRollupVerbs(db, rollups),
     ...createBadgeVerbs(db),
+    ...createMetricVerbs(db),
     close: () => {
       if (db.open) db.close();
     },
