@@ -9,6 +9,8 @@ import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerb
 import { createStatusStore } from './site-status';
 import { createBadgeVerbs, type BadgeVerbs } from './badges';
 import { createMetricVerbs, type MetricVerbs } from './metrics';
+import { createStatusPageVerbs, type StatusPageVerbs } from './status-pages';
+import { createStatusPostVerbs, type StatusPostVerbs } from './status-posts';
 import type { DecideState } from '../lib/domain';
 
 export { DatabaseOpenError } from './connection';
@@ -18,11 +20,15 @@ export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
 export type { SelfReport } from './self-report';
 export type { MetricCheck, MetricSite } from './metrics';
+export type { PageIncident, SiteDay, StatusPage, StatusPageEntry, StatusPageFields, StatusPageSite } from './status-pages';
+export type { NewPost, PostKind, PostStatus, PostUpdate, StatusPost } from './status-posts';
 export type { RollupDelta, RollupRow, StorageFigures, TableSize, HistoryTable } from './rollups';
 
 /** The one door to the data: a tuned connection and the verbs prepared against it. */
 export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, SelfReportVerbs, RollupVerbs, BadgeVerbs,
-    MetricVerbs {
+    MetricVerbs,
+    StatusPageVerbs,
+    StatusPostVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -56,6 +62,8 @@ export function openStore(file: string, policy: StorePolicy): Store {
     ...createRollupVerbs(db, rollups),
     ...createBadgeVerbs(db),
     ...createMetricVerbs(db),
+    ...createStatusPageVerbs(db),
+    ...createStatusPostVerbs(db),
     close: () => {
       if (db.open) db.close();
     },
