@@ -122,6 +122,7 @@ export function renderStatusPage(data: StatusPageData): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(data.title)} status</title><meta name="description" content="${esc(data.description || `${data.title} status`)}">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="alternate" type="application/atom+xml" title="${esc(data.title)} status updates" href="/status/${esc(data.slug)}/feed.xml">
 <style>${STYLE}</style></head>
 <body><main id="main">
