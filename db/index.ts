@@ -5,6 +5,9 @@ import { createAuthVerbs, type AuthVerbs } from './auth';
 import { createOverviewVerbs, type OverviewVerbs } from './overview';
 import { createHistoryVerbs, type HistoryVerbs } from './history';
 import { createSelfReportVerbs, type SelfReportVerbs } from './self-report';
+import { createChannelVerbs, type ChannelVerbs } from './channels';
+import { createDeliveryVerbs, type DeliveryVerbs } from './deliveries';
+import { createAlertWatchVerbs, type AlertWatchVerbs } from './alert-watch';
 import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerbs } from './rollups';
 import { createStatusStore } from './site-status';
 import { createBadgeVerbs, type BadgeVerbs } from './badges';
@@ -22,13 +25,23 @@ export type { SelfReport } from './self-report';
 export type { MetricCheck, MetricSite } from './metrics';
 export type { PageIncident, SiteDay, StatusPage, StatusPageEntry, StatusPageFields, StatusPageSite } from './status-pages';
 export type { NewPost, PostKind, PostStatus, PostUpdate, StatusPost } from './status-posts';
+export type { ChannelHealth, ChannelPatch, ChannelRecord, NewChannel } from './channels';
+export type {
+  AttemptOutcome,
+  AttemptRecord,
+  DeliveryAttempt,
+  DueOutboxRow,
+  NewOutboxRow,
+  OutboxRow,
+  OutboxStatus,
+  Settlement,
+} from './deliveries';
+export type { CertificateSeen, FailureCounts, ReminderDue, WatchedSite } from './alert-watch';
 export type { RollupDelta, RollupRow, StorageFigures, TableSize, HistoryTable } from './rollups';
 
 /** The one door to the data: a tuned connection and the verbs prepared against it. */
-export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, SelfReportVerbs, RollupVerbs, BadgeVerbs,
-    MetricVerbs,
-    StatusPageVerbs,
-    StatusPostVerbs {
+export interface Store extends SiteVerbs, CheckVerbs, AuthVerbs, OverviewVerbs, HistoryVerbs, SelfReportVerbs, RollupVerbs,
+    ChannelVerbs, DeliveryVerbs, AlertWatchVerbs, BadgeVerbs, MetricVerbs, StatusPageVerbs, StatusPostVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -60,6 +73,9 @@ export function openStore(file: string, policy: StorePolicy): Store {
     ...createHistoryVerbs(db),
     ...createSelfReportVerbs(db),
     ...createRollupVerbs(db, rollups),
+    ...createChannelVerbs(db),
+    ...createDeliveryVerbs(db),
+    ...createAlertWatchVerbs(db),
     ...createBadgeVerbs(db),
     ...createMetricVerbs(db),
     ...createStatusPageVerbs(db),

@@ -67,6 +67,19 @@ const envSchema = z.object({
     .default(DEFAULT_RETENTION.minuteHours),
   UPBEAT_RETAIN_HOUR_DAYS: z.coerce.number().int().min(MIN_RETENTION.hourDays).max(3650).default(DEFAULT_RETENTION.hourDays),
   UPBEAT_RETAIN_DAY_DAYS: z.coerce.number().int().min(MIN_RETENTION.dayDays).max(36500).default(DEFAULT_RETENTION.dayDays),
+  /** Upbeat's own address as people reach it, for links in notifications (e.g. https://upbeat.example.com). */
+  UPBEAT_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  /** Delivers notifications from the outbox where the checker runs. */
+  UPBEAT_ALERTS: onOff.default(true),
+  /** Days before a certificate expires at which to warn, e.g. `30,14,7,1`. */
+  UPBEAT_CERT_WARN_DAYS: z
+    .string()
+    .regex(/^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$/, 'must be a comma-separated list of whole days, e.g. 30,14,7,1')
+    .transform((v) => [...new Set(v.split(',').map((d) => Number(d.trim())))].filter((d) => d > 0).sort((a, b) => b - a))
+    .default([30, 14, 7, 1]),
   /** Scheduled backups go here; unset: no scheduled backups (`npm run backup` works either way). */
   UPBEAT_BACKUP_DIR: z.string().min(1).optional(),
   /** Hours between scheduled backups. */
@@ -103,6 +116,11 @@ export interface Config {
   maxStreams: { total: number; perClient: number };
   maxSites: number;
   retention: Retention;
+  /** Without a trailing slash; undefined when not configured. */
+  publicUrl: string | undefined;
+  alertsEnabled: boolean;
+  /** Largest first. */
+  certWarnDays: number[];
   backup: BackupConfig;
 }
 
@@ -138,6 +156,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       hourDays: e.UPBEAT_RETAIN_HOUR_DAYS,
       dayDays: e.UPBEAT_RETAIN_DAY_DAYS,
     },
+    publicUrl: e.UPBEAT_PUBLIC_URL,
+    alertsEnabled: e.UPBEAT_ALERTS,
+    certWarnDays: e.UPBEAT_CERT_WARN_DAYS,
     backup: {
       dir: e.UPBEAT_BACKUP_DIR === undefined ? null : path.resolve(e.UPBEAT_BACKUP_DIR),
       everyHours: e.UPBEAT_BACKUP_EVERY_HOURS,

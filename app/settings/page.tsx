@@ -14,6 +14,9 @@ export default async function SettingsPage() {
     <main id="main" className="container">
       <h1 className="page-title">Settings</h1>
       <p>
+        <Link href="/settings/notifications">Notifications</Link>
+      </p>
+      <p>
         <Link href="/settings/storage">Storage and retention</Link>
       </p>
       <AccountSettings username={viewer.user.username} />

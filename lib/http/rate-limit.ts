@@ -87,7 +87,11 @@ export class RateLimiter {
  * trusted proxy's word). IPv6 clients are keyed by their /64, which one host can fill with addresses at will.
  */
 export function clientKeyOf(req: Request): string {
-  const address = clientOf(req).address;
+  return clientKeyOfAddress(clientOf(req).address);
+}
+
+/** The key of one client address (see clientKeyOf). */
+export function clientKeyOfAddress(address: string): string {
   const groups = address.includes(':') ? ipv6Groups(address) : null;
   if (!groups) return address;
   const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;

@@ -3,6 +3,7 @@ import { getConfig } from '../config';
 import { getStore } from '../store';
 import { onStopSignals } from '../stop-signals';
 import { addressPolicy } from '../target-policy';
+import { startSender, type Sender } from '../alerts/sender';
 import { startMonitor, type Monitor } from './monitor';
 
 const KEY = Symbol.for('upbeat.monitor');
@@ -47,15 +48,25 @@ export function bootMonitor(options: { ownsSignals: boolean; log?: (line: string
     probeOptions: { allowAddress: addressPolicy({ blockPrivate: config.blockPrivate }) },
   });
   holder[KEY] = monitor;
+  // Notifications go out where the checker runs, on their own timers (see lib/alerts/sender.ts).
+  const sender = config.alertsEnabled
+    ? startSender({ store, publicUrl: config.publicUrl, certWarnDays: config.certWarnDays, log })
+    : null;
   log(
     `[upbeat] checker running: ${store.countSites()} sites, up to ${config.concurrency} checks in flight, ` +
       `database ${store.file}`,
   );
-  installShutdown(monitor, store, options.ownsSignals, log);
+  installShutdown(monitor, sender, store, options.ownsSignals, log);
   return monitor;
 }
 
-function installShutdown(monitor: Monitor, store: Store, ownsSignals: boolean, log: (line: string) => void) {
+function installShutdown(
+  monitor: Monitor,
+  sender: Sender | null,
+  store: Store,
+  ownsSignals: boolean,
+  log: (line: string) => void,
+) {
   // Whoever ends the process, results already taken are written: exit handlers may do synchronous work, and
   // better-sqlite3 is synchronous.
   process.once('exit', () => {
@@ -67,7 +78,7 @@ function installShutdown(monitor: Monitor, store: Store, ownsSignals: boolean, l
     stop(signal) {
       const { inFlight } = monitor.stats().scheduler;
       log(`[upbeat] ${signal}: stopping, waiting for ${inFlight} checks in flight`);
-      monitor.stop().then(
+      Promise.all([monitor.stop(), sender?.stop()]).then(
         () => {
           store.close();
           process.exit(0);

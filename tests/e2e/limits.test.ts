@@ -76,6 +76,8 @@ describe('limits on a running server (public read on)', () => {
       env: {
         UPBEAT_MONITOR: 'off',
         UPBEAT_PUBLIC_READ: 'true',
+        // The cases play several clients through X-Forwarded-For, as a local reverse proxy would send it.
+        UPBEAT_TRUST_PROXY: '127.0.0.1',
         UPBEAT_MAX_SITES: '3',
         UPBEAT_MAX_STREAMS_PER_CLIENT: '2',
         UPBEAT_ANON_RATE: '0.2',

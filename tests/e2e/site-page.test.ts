@@ -370,7 +370,8 @@ test('site page', async (t) => {
     await page.waitForFunction(
       () => document.querySelector('[data-testid="checks-table"] tbody tr')?.textContent?.includes('live: Bad Gateway'),
     );
-    assert.equal(await page.getByTestId('site-state').locator('[data-state]').getAttribute('data-state'), 'down');
+    // The state is read with the site, which may land a moment after the checks.
+    await page.waitForSelector('[data-testid="site-state"] [data-state="down"]', { timeout: 10_000 });
     await page.context().close();
   });
 

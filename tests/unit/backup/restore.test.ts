@@ -77,9 +77,10 @@ test('transactions still in the log of a killed process go aside with the replac
     process.execPath,
     ['--import', 'tsx', '-e', `
       import { openStore } from './db/index.ts';
-      const store = openStore(${JSON.stringify(db)});
+      import { nextSiteState } from './lib/monitor/state.ts';
+      const store = openStore(${JSON.stringify(db)}, { decideState: nextSiteState });
       store.createSite({ name: 'only in the log', url: 'http://127.0.0.1:9/', method: 'GET', intervalSeconds: 60,
-        timeoutMs: 5000, expectedStatus: '200-399', followRedirects: true, paused: false });
+        timeoutMs: 5000, expectedStatus: '200-399', followRedirects: true, paused: false, headers: {} });
       console.log('committed');
       setInterval(() => {}, 1000);`],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
