@@ -29,8 +29,6 @@ export interface MetricVerbs {
   metricSites(): MetricSite[];
   /** Checks with an id above `afterId`, ascending, at most `limit` (read from the rowid, not the table). */
   checksAfter(afterId: number, limit: number): MetricCheck[];
-  /** Notifications waiting to be delivered, and given up on. */
-  outboxCounts(): { pending: number; failed: number };
 }
 
 interface SiteRow {
@@ -63,9 +61,6 @@ export function createMetricVerbs(db: Db): MetricVerbs {
       `SELECT id, site_id, ok, error_kind, total_us, lag_ms FROM checks WHERE id > ? ORDER BY id LIMIT ?`,
     )
     .raw(true);
-  const outbox = db.prepare<[], { pending: number; failed: number }>(
-    `SELECT coalesce(sum(status = 'pending'), 0) AS pending, coalesce(sum(status = 'failed'), 0) AS failed FROM outbox`,
-  );
   return {
     metricSites() {
       return sites.all().map((r) => ({
@@ -97,9 +92,6 @@ export function createMetricVerbs(db: Db): MetricVerbs {
         totalMs: fromMicros(totalUs),
         lagMs,
       }));
-    },
-    outboxCounts() {
-      return outbox.get() ?? { pending: 0, failed: 0 };
     },
   };
 }

@@ -96,7 +96,7 @@ ul.sites{list-style:none;margin:0;padding:0;background:var(--card);border:1px so
 svg.bars{display:block;width:100%;height:28px;margin-top:8px}.bar.good{fill:var(--good)}.bar.fair{fill:var(--fair)}.bar.bad{fill:var(--bad)}.bar.none{fill:var(--none)}
 .bar-scale{display:flex;justify-content:space-between;color:var(--muted);font-size:.75rem}
 details.days{font-size:.85rem;color:var(--muted)}details.days ul{margin:4px 0;padding-left:20px}
-dl.uptime{display:flex;gap:20px;margin:6px 0 0;font-size:.85rem;flex-wrap:wrap}dl.uptime div{display:flex;gap:6px}dt{color:var(--muted)}dd{margin:0;font-weight:600}
+dl.uptime{display:flex;gap:4px 20px;margin:6px 0 0;font-size:.85rem;flex-wrap:wrap}dl.uptime div{display:flex;gap:6px}dt{color:var(--muted)}dd{margin:0;font-weight:600}
 .post{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 16px;margin-bottom:12px}.post h3,.post h2{font-size:1rem;margin:0}
 .post-status{font-weight:400;color:var(--muted);font-size:.85rem}.window{margin:4px 0;color:var(--muted);font-size:.9rem}
 ol.updates{list-style:none;margin:8px 0 0;padding:0}ol.updates li{margin-top:8px}ol.updates p{margin:2px 0 0}time{color:var(--muted);font-size:.85rem}

@@ -98,7 +98,8 @@ async function readers(baseUrl: string, path: string) {
   const from = Date.now();
   await Promise.all(
     Array.from({ length: flags.clients }, async (_, c) => {
-      const headers = { 'x-forwarded-for': `10.1.${c >> 8}.${c & 255}` };
+      // As a browser asks: gzip accepted.
+      const headers = { 'x-forwarded-for': `10.1.${c >> 8}.${c & 255}`, 'accept-encoding': 'gzip' };
       while (performance.now() < until) {
         const t0 = performance.now();
         const res = await pool.request({ path, method: 'GET', headers });
@@ -137,7 +138,7 @@ async function flood(baseUrl: string, paths: readonly string[], dashboard: () =>
     const due = Math.floor(((performance.now() - start) / 1000) * flags.rate);
     for (; sent < due; sent++) {
       const p = pool
-        .request({ path: paths[sent % paths.length]!, method: 'GET', headers: { 'x-forwarded-for': '10.9.9.9' } })
+        .request({ path: paths[sent % paths.length]!, method: 'GET', headers: { 'x-forwarded-for': '10.9.9.9', 'accept-encoding': 'gzip' } })
         .then(async (res) => {
           await res.body.dump();
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
