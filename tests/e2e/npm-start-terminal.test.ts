@@ -28,9 +28,14 @@ interface Terminal {
   kill(): Promise<void>;
 }
 
-/** Runs `command` in a new pty (script -e gives back its exit code); the process group is killed at the end. */
+/**
+ * Runs `command` in a new pty (script -e gives back its exit code); the process group is killed at the end.
+ * script(1) starts `$SHELL -c command`; `exec` makes the command the pty's foreground job itself, as it is under
+ * an interactive shell. Without it a non-interactive dash (SHELL unset or /bin/sh) stays in between, takes the
+ * same SIGINT, and once the command has exited cleanly kills itself with it: 130 for a stop that went well.
+ */
 function inTerminal(t: TestContext, command: string, env: NodeJS.ProcessEnv): Terminal {
-  const proc = spawn('script', ['-qefc', command, '/dev/null'], { cwd: root, env, detached: true });
+  const proc = spawn('script', ['-qefc', `exec ${command}`, '/dev/null'], { cwd: root, env, detached: true });
   let out = '';
   const waiters = new Set<() => void>();
   const onData = (d: Buffer) => {

@@ -7,6 +7,7 @@ import type { NewCheck } from '../../lib/domain';
 import { startApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';
+import { eventually } from '../helpers/eventually';
 import { tempDir } from '../helpers/temp-store';
 import { openAppStore } from '../../lib/store';
 
@@ -37,7 +38,8 @@ test('the storage page shows the size on disk, rows per table, the retention in 
   await page.getByRole('banner').getByRole('link', { name: 'Storage' }).click();
   await page.waitForURL(/\/settings\/storage$/);
   assert.equal(await page.locator('h1').textContent(), 'Storage');
-  assert.equal(await page.title(), 'Storage · Upbeat');
+  // After a client-side navigation the new title is applied a moment after the page's content.
+  await eventually('the title “Storage · Upbeat”', async () => (await page.title()) === 'Storage · Upbeat', 10_000);
 
   // Size on disk: the file and its write-ahead log, as the file system has them.
   const onDisk = fs.statSync(dbPath).size + (fs.existsSync(`${dbPath}-wal`) ? fs.statSync(`${dbPath}-wal`).size : 0);
