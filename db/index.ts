@@ -14,6 +14,10 @@ import { prepareSecrets, type SecretSealer } from './secrets';
 import { createIncidentVerbs, createIncidentWriter, type IncidentVerbs } from './incidents';
 import { createOutboxWriter } from './outbox-write';
 import type { DecideState, DescribeAlert } from '../lib/domain';
+import { createBadgeVerbs, type BadgeVerbs } from './badges';
+import { createMetricVerbs, type MetricVerbs } from './metrics';
+import { createStatusPageVerbs, type StatusPageVerbs } from './status-pages';
+import { createStatusPostVerbs, type StatusPostVerbs } from './status-posts';
 
 export { DatabaseOpenError } from './connection';
 export type { NewSite, SitePatch } from './sites';
@@ -22,6 +26,9 @@ export type { IncidentQuery, IncidentSummary } from './incidents';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
 export type { SelfReport } from './self-report';
+export type { MetricCheck, MetricSite } from './metrics';
+export type { PageIncident, SiteDay, StatusPage, StatusPageEntry, StatusPageFields, StatusPageSite } from './status-pages';
+export type { NewPost, PostKind, PostStatus, PostUpdate, StatusPost } from './status-posts';
 export type { ChannelHealth, ChannelPatch, ChannelRecord, NewChannel } from './channels';
 export type {
   AttemptOutcome,
@@ -49,7 +56,11 @@ export interface Store
     IncidentVerbs,
     ChannelVerbs,
     DeliveryVerbs,
-    AlertWatchVerbs {
+    AlertWatchVerbs,
+    BadgeVerbs,
+    MetricVerbs,
+    StatusPageVerbs,
+    StatusPostVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -105,6 +116,10 @@ export function openStore(file: string, policy: StorePolicy): Store {
     ...createChannelVerbs(db),
     ...createDeliveryVerbs(db),
     ...createAlertWatchVerbs(db),
+    ...createBadgeVerbs(db),
+    ...createMetricVerbs(db),
+    ...createStatusPageVerbs(db),
+    ...createStatusPostVerbs(db),
     close: () => {
       if (db.open) db.close();
     },

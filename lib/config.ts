@@ -29,6 +29,8 @@ const envSchema = z.object({
   UPBEAT_API_TOKEN: z.string().min(20, 'must be at least 20 characters').optional(),
   /** Makes the read-only pages and GET API public; changes still need authority. */
   UPBEAT_PUBLIC_READ: onOff.default(false),
+  /** Serves GET /metrics without a token (it shows every site's name and URL). */
+  UPBEAT_METRICS_PUBLIC: onOff.default(false),
   /** Refuses private and loopback targets too (link-local and metadata addresses are always refused). */
   UPBEAT_BLOCK_PRIVATE: onOff.default(false),
   /**
@@ -124,6 +126,7 @@ export interface Config {
   adminPassword: string | undefined;
   apiToken: string | undefined;
   publicRead: boolean;
+  metricsPublic: boolean;
   blockPrivate: boolean;
   trustProxy: TrustProxy;
   /** Per-client token bucket for anonymous requests (lib/http/rate-limit.ts). */
@@ -161,6 +164,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     adminPassword: e.UPBEAT_ADMIN_PASSWORD,
     apiToken: e.UPBEAT_API_TOKEN,
     publicRead: e.UPBEAT_PUBLIC_READ,
+    metricsPublic: e.UPBEAT_METRICS_PUBLIC,
     blockPrivate: e.UPBEAT_BLOCK_PRIVATE,
     trustProxy: e.UPBEAT_TRUST_PROXY,
     anonRate: { perSecond: e.UPBEAT_ANON_RATE, burst: e.UPBEAT_ANON_BURST },

@@ -1,0 +1,68 @@
+import crypto from 'node:crypto';
+import zlib from 'node:zlib';
+
+/**
+ * A few seconds of memory for what anonymous visitors read: when an outage sends everyone to a status page, the
+ * page is built once per `ttlMs` and every other request gets the same bytes (and the same ETag, so a client or
+ * proxy that has them gets a 304). Bounded: past `maxEntries`, the oldest entry goes.
+ */
+
+export interface CachedBody {
+  /** UTF-8 bytes, encoded once: a page of 100 sites is about a megabyte of repetitive markup. */
+  body: Uint8Array;
+  /** The same bytes gzipped once, for the clients that accept it (every browser and proxy); null when small. */
+  gzip: Uint8Array | null;
+  contentType: string;
+  /** A strong validator of `body`. */
+  etag: string;
+  /** When it was built, epoch ms. */
+  builtAt: number;
+}
+
+export class ShortCache {
+  private readonly entries = new Map<string, CachedBody>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 1000,
+  ) {}
+
+  /** The entry for `key`, built by `build` when missing or older than the TTL. Errors from `build` are not kept. */
+  get(key: string, build: () => { body: string; contentType: string }, now = Date.now()): CachedBody {
+    const known = this.entries.get(key);
+    if (known && now - known.builtAt < this.ttlMs) return known;
+    const built = build();
+    const body = Buffer.from(built.body, 'utf8');
+    const etag = `"${crypto.createHash('sha1').update(body).digest('base64url')}"`;
+    const gzip = body.length > 1024 ? zlib.gzipSync(body, { level: 6 }) : null;
+    const entry = { body, gzip, contentType: built.contentType, etag, builtAt: now };
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** Whether an If-None-Match header names `etag` (a list, `*`, or weak forms of it). */
+export function matchesEtag(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((part) => part.trim().replace(/^W\//, '') === etag);
+}
+
+const KEY = Symbol.for('upbeat.statusCache');
+type Holder = { [KEY]?: ShortCache };
+
+/** Seconds a public status page, its feed and badges are kept, here and by browsers and proxies. */
+export const PUBLIC_MAX_AGE_SECONDS = 5;
+
+/** The process's cache for public status pages and badges (on globalThis: Next.js has several module graphs). */
+export function publicCache(): ShortCache {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= new ShortCache(PUBLIC_MAX_AGE_SECONDS * 1000);
+  return holder[KEY];
+}

@@ -1,0 +1,238 @@
+/**
+ * `npm run bench:status`: a public status page under load, and what the checker feels meanwhile.
+ *
+ * A fresh database with 100 sites (checked every 5 s against the local target server by the checker inside
+ * `next start`, as `npm start` runs it) and 90 days of history, all on one status page; badges on for one site.
+ *
+ * 1. Readers: 200 concurrent clients (each its own address, through a trusted proxy's X-Forwarded-For, as
+ *    people behind a reverse proxy are) read the page for N seconds (default 30): requests/s and latency.
+ *    The per-client limit is raised for this run so it measures the page, not the limiter.
+ * 2. Flood: one address sends 2,000 anonymous requests/s at the page and a badge for N seconds, with the
+ *    default per-client limit: the share refused (429), the server's memory, and the owner's dashboard
+ *    (GET /api/overview with a token) answering meanwhile.
+ *
+ * Before each, the checker runs N seconds with nothing else: its start lag p99 then is the "quiet" baseline
+ * the loaded figure is held to (target: within 1.2×). Start lag is read from the recorded checks (lag_ms).
+ *
+ *   npm run bench:status                  30 s phases (about 3 minutes with the build present)
+ *   npm run bench:status -- --seconds 10
+ */
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { newCheck } from '../helpers/factories';
+import { statusKb } from './lib/proc';
+import { percentileSorted } from './lib/stats';
+import { ms, num, type Row } from './lib/table';
+import {
+  authHeaders,
+  describeMachine,
+  ensureBuild,
+  log,
+  parseFlags,
+  runMain,
+  sleep,
+  startTargetServer,
+  startWeb,
+  stopChild,
+  targetSite,
+  tempDatabase,
+  writeReport,
+} from './reliability/common';
+import { openAppStore } from '../../lib/store';
+
+const flags = parseFlags(process.argv.slice(2), {
+  seconds: { default: 30, min: 3, max: 600 },
+  clients: { default: 200, min: 1, max: 2000 },
+  sites: { default: 100, min: 1, max: 1000 },
+  rate: { default: 2000, min: 10, max: 20000 },
+});
+
+const DAY = 86_400_000;
+
+function seed(file: string, port: number): { badgeSite: number } {
+  const store = openAppStore(file);
+  try {
+    const now = Date.now();
+    const ids = store.db.transaction(() =>
+      Array.from({ length: flags.sites }, (_, i) => store.createSite(targetSite(port, i + 1, { intervalSeconds: 5, name: `Service ${i + 1}` })).id),
+    )();
+    // Four checks a day for 90 days: every day bar has data.
+    const checks = ids.flatMap((id) => Array.from({ length: 360 }, (_, k) => newCheck(id, now - 90 * DAY + k * (DAY / 4))));
+    for (let i = 0; i < checks.length; i += 5000) store.recordChecks(checks.slice(i, i + 5000));
+    const page = store.createStatusPage({ slug: 'bench', title: 'Bench status', description: 'Load test', logoUrl: null });
+    store.setStatusPageSites(page.id, ids.map((siteId, i) => ({ siteId, group: `Group ${Math.floor(i / 25) + 1}`, showUrl: false })));
+    store.setBadgesEnabled(ids[0]!, true);
+    return { badgeSite: ids[0]! };
+  } finally {
+    store.close();
+  }
+}
+
+/** Start lag p99 (ms) of the checks recorded in [from, to). */
+function lagP99(file: string, from: number, to: number): { p99: number; n: number } {
+  const store = openAppStore(file);
+  try {
+    const rows = store.db
+      .prepare<[number, number], { lag_ms: number }>(`SELECT lag_ms FROM checks WHERE checked_at >= ? AND checked_at < ? ORDER BY lag_ms`)
+      .all(from, to);
+    return { p99: rows.length ? percentileSorted(Float64Array.from(rows.map((r) => r.lag_ms)), 99) : NaN, n: rows.length };
+  } finally {
+    store.close();
+  }
+}
+
+async function quiet(file: string): Promise<{ p99: number; n: number }> {
+  const from = Date.now();
+  await sleep(flags.seconds * 1000);
+  await sleep(1500); // let the last batch land
+  return lagP99(file, from, from + flags.seconds * 1000);
+}
+
+/** Closed loop: `clients` workers, each sends its next request when the last answered. */
+async function readers(baseUrl: string, path: string) {
+  const pool = new Pool(baseUrl, { connections: flags.clients, pipelining: 1 });
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const until = performance.now() + flags.seconds * 1000;
+  const from = Date.now();
+  await Promise.all(
+    Array.from({ length: flags.clients }, async (_, c) => {
+      // As a browser asks: gzip accepted.
+      const headers = { 'x-forwarded-for': `10.1.${c >> 8}.${c & 255}`, 'accept-encoding': 'gzip' };
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        const res = await pool.request({ path, method: 'GET', headers });
+        await res.body.dump();
+        latencies.push(performance.now() - t0);
+        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+      }
+    }),
+  );
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  return { from, to: Date.now(), latencies, statuses };
+}
+
+/** Open loop from one address: `rate` requests a second, alternating page and badge, whatever the answers. */
+async function flood(baseUrl: string, paths: readonly string[], dashboard: () => Promise<number>) {
+  const pool = new Pool(baseUrl, { connections: 64, pipelining: 1 });
+  const statuses = new Map<number, number>();
+  const inFlight = new Set<Promise<void>>();
+  const dashboardMs: number[] = [];
+  let dashboardFailures = 0;
+  let sent = 0;
+  const start = performance.now();
+  const from = Date.now();
+  const until = start + flags.seconds * 1000;
+  const owner = (async () => {
+    while (performance.now() < until) {
+      const t0 = performance.now();
+      const status = await dashboard();
+      if (status === 200) dashboardMs.push(performance.now() - t0);
+      else dashboardFailures++;
+      await sleep(250);
+    }
+  })();
+  while (performance.now() < until) {
+    const due = Math.floor(((performance.now() - start) / 1000) * flags.rate);
+    for (; sent < due; sent++) {
+      const p = pool
+        .request({ path: paths[sent % paths.length]!, method: 'GET', headers: { 'x-forwarded-for': '10.9.9.9', 'accept-encoding': 'gzip' } })
+        .then(async (res) => {
+          await res.body.dump();
+          statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+        })
+        .catch(() => {
+          statuses.set(0, (statuses.get(0) ?? 0) + 1);
+        })
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+    await sleep(5);
+  }
+  await Promise.all([...inFlight, owner]);
+  await pool.close();
+  dashboardMs.sort((a, b) => a - b);
+  return { from, to: Date.now(), sent, statuses, dashboardMs, dashboardFailures };
+}
+
+const ratioRow = (loaded: number, base: number) => (base > 0 ? `${num(loaded / base, 2)}×` : 'n/a');
+const statusText = (m: Map<number, number>) => [...m].sort().map(([s, n]) => `${s === 0 ? 'error' : s}: ${num(n)}`).join(', ');
+
+runMain(async () => {
+  const began = Date.now();
+  const machine = describeMachine();
+  ensureBuild();
+  const target = await startTargetServer();
+  const db = tempDatabase('upbeat-bench-status-');
+  const { badgeSite } = seed(db.file, target.port);
+  const rows: Row[] = [];
+  const env = { UPBEAT_TRUST_PROXY: '127.0.0.1' };
+  try {
+    // 1. Many readers.
+    let web = await startWeb(db.file, { ...env, UPBEAT_ANON_RATE: '100000', UPBEAT_ANON_BURST: '100000' });
+    try {
+      log(`quiet ${flags.seconds} s`);
+      const calm = await quiet(db.file);
+      log(`${flags.clients} readers for ${flags.seconds} s`);
+      const r = await readers(web.baseUrl, '/status/bench');
+      await sleep(1500);
+      const lag = lagP99(db.file, r.from, r.to);
+      const rps = r.latencies.length / ((r.to - r.from) / 1000);
+      const p95 = percentileSorted(Float64Array.from(r.latencies), 95);
+      rows.push(
+        { measure: `Status page, ${flags.sites} sites, ${flags.clients} clients: requests/s`, result: num(rps), target: '≥ 1,000', ratio: statusText(r.statuses), met: rps >= 1000 ? 'yes' : 'no' },
+        { measure: 'Status page latency p50 / p95', result: `${ms(percentileSorted(Float64Array.from(r.latencies), 50))} / ${ms(p95)}`, target: 'p95 ≤ 50 ms', ratio: '—', met: p95 <= 50 ? 'yes' : 'no' },
+        { measure: 'Checker start lag p99: quiet → under readers', result: `${ms(calm.p99)} → ${ms(lag.p99)}`, target: '≤ 1.2× quiet', ratio: ratioRow(lag.p99, calm.p99), met: lag.p99 <= Math.max(calm.p99 * 1.2, calm.p99 + 1) ? 'yes' : 'no' },
+      );
+    } finally {
+      await stopChild(web.started);
+    }
+
+    // 2. One address floods.
+    web = await startWeb(db.file, env);
+    try {
+      log(`quiet ${flags.seconds} s`);
+      const calm = await quiet(db.file);
+      const rssBefore = statusKb(web.started.child.pid!, 'VmRSS') ?? NaN;
+      log(`flood of ${flags.rate}/s from one address for ${flags.seconds} s`);
+      const dashboard = async () => {
+        const res = await fetch(`${web.baseUrl}/api/overview`, { headers: authHeaders });
+        await res.arrayBuffer();
+        return res.status;
+      };
+      const f = await flood(web.baseUrl, ['/status/bench', `/api/badges/${badgeSite}/status.svg`], dashboard);
+      await sleep(1500);
+      const rssAfter = statusKb(web.started.child.pid!, 'VmRSS') ?? NaN;
+      const lag = lagP99(db.file, f.from, f.to);
+      const achieved = f.sent / ((f.to - f.from) / 1000);
+      const limited = f.statuses.get(429) ?? 0;
+      const dashP95 = percentileSorted(Float64Array.from(f.dashboardMs), 95);
+      rows.push(
+        { measure: `Anonymous flood from one address (page + badge): sent/s`, result: num(achieved), target: `${num(flags.rate)}/s`, ratio: statusText(f.statuses), met: '—' },
+        { measure: 'Flood: share refused with 429', result: `${num((limited / Math.max(1, f.sent)) * 100, 1)} %`, target: 'all past the burst', ratio: '—', met: limited > 0 ? 'yes' : 'no' },
+        { measure: 'Checker start lag p99: quiet → under the flood', result: `${ms(calm.p99)} → ${ms(lag.p99)}`, target: '≤ 1.2× quiet', ratio: ratioRow(lag.p99, calm.p99), met: lag.p99 <= Math.max(calm.p99 * 1.2, calm.p99 + 1) ? 'yes' : 'no' },
+        { measure: 'Server RSS before → after the flood', result: `${num(rssBefore / 1024, 1)} → ${num(rssAfter / 1024, 1)} MB`, target: 'flat (≤ +20 %)', ratio: ratioRow(rssAfter, rssBefore), met: rssAfter <= rssBefore * 1.2 ? 'yes' : 'no' },
+        { measure: "Owner's dashboard (GET /api/overview) during the flood: p95", result: `${ms(dashP95)} (${num(f.dashboardMs.length)} answered, ${f.dashboardFailures} failed)`, target: 'answers', ratio: '—', met: f.dashboardFailures === 0 && f.dashboardMs.length > 0 ? 'yes' : 'no' },
+      );
+    } finally {
+      await stopChild(web.started);
+    }
+  } finally {
+    await stopChild(target.started);
+    db.remove(false);
+  }
+  writeReport(
+    'bench-status',
+    'Status pages under load',
+    machine,
+    rows,
+    [
+      `${flags.sites} sites checked every 5 s by the checker inside \`next start\`; 90 days of history; one status page with all of them.`,
+      'Readers each have their own address (X-Forwarded-For through a trusted proxy on 127.0.0.1); their per-client limit is raised so the run measures the page. The flood uses the default limit (10/s, burst 60).',
+      'The load generator runs on the same machine as the server and the checker, so the figures are a floor.',
+      'Start lag p99 from the checks recorded in each window (lag_ms); "quiet" is the same server with no load just before.',
+    ],
+    `Took ${num((Date.now() - began) / 1000)} s.`,
+  );
+});
