@@ -9,13 +9,9 @@ export function sendCached(req: Request, entry: CachedBody, maxAgeSeconds = PUBL
   const headers: Record<string, string> = {
     'cache-control': `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${maxAgeSeconds * 6}`,
     etag: entry.etag,
-    vary: 'accept-encoding',
   };
   if (matchesEtag(req.headers.get('if-none-match'), entry.etag)) return new Response(null, { status: 304, headers });
-  const gzip = entry.gzip !== null && /\bgzip\b/i.test(req.headers.get('accept-encoding') ?? '');
-  if (gzip) headers['content-encoding'] = 'gzip';
-  const body = gzip ? entry.gzip! : entry.body;
-  return new Response(req.method === 'HEAD' ? null : (body as Uint8Array<ArrayBuffer>), {
+  return new Response(req.method === 'HEAD' ? null : (entry.body as Uint8Array<ArrayBuffer>), {
     status: 200,
     headers: { ...headers, 'content-type': entry.contentType },
   });

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import zlib from 'node:zlib';
 
 /**
  * A few seconds of memory for what anonymous visitors read: when an outage sends everyone to a status page, the
@@ -10,8 +9,6 @@ import zlib from 'node:zlib';
 export interface CachedBody {
   /** UTF-8 bytes, encoded once: a page of 100 sites is about a megabyte of repetitive markup. */
   body: Uint8Array;
-  /** The same bytes gzipped once, for the clients that accept it (every browser and proxy); null when small. */
-  gzip: Uint8Array | null;
   contentType: string;
   /** A strong validator of `body`. */
   etag: string;
@@ -34,8 +31,7 @@ export class ShortCache {
     const built = build();
     const body = Buffer.from(built.body, 'utf8');
     const etag = `"${crypto.createHash('sha1').update(body).digest('base64url')}"`;
-    const gzip = body.length > 1024 ? zlib.gzipSync(body, { level: 6 }) : null;
-    const entry = { body, gzip, contentType: built.contentType, etag, builtAt: now };
+    const entry = { body, contentType: built.contentType, etag, builtAt: now };
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, entry);

@@ -8,7 +8,6 @@ import { parseSiteId } from '@/lib/sites';
 import { getConfig } from '@/lib/config';
 import { getStore } from '@/lib/store';
 import { SiteView } from './site-view';
-import { BadgeMarkdown } from '@/app/_components/badge-markdown';
 
 export const dynamic = 'force-dynamic';
 
@@ -76,7 +75,6 @@ export default async function SitePage({ params, searchParams }: Props) {
       initialChecks={checks}
       pageSize={CHECKS_PAGE_SIZE}
       canWrite={viewer.canWrite}
-      footer={<BadgeMarkdown siteId={id} initialEnabled={getStore().areBadgesEnabled(id) === true} canWrite={viewer.canWrite} />}
     />
   );
 }
