@@ -3,6 +3,7 @@ import { UPTIME_WINDOWS, type UptimeWindow } from '../../db/history';
 import { AppError } from '../errors';
 import { addEncoded, newCounts, percentilesOf } from '../histogram';
 import { BADGE_STYLES, type Badge, type BadgeStyle } from './badge-svg';
+import { publicCache } from './short-cache';
 import { stateWords } from './words';
 
 /**
@@ -147,4 +148,13 @@ export function readBadge(store: Store, req: BadgeRequest, now: number): Badge {
 /** The shields.io "endpoint" schema: https://shields.io/badges/endpoint-badge */
 export function endpointJson(badge: Badge, style: BadgeStyle) {
   return { schemaVersion: 1, label: badge.label, message: badge.message, color: badge.color.slice(1), style };
+}
+
+/**
+ * Turns a site's public badges on or off. The badges already built are dropped with it: a badge turned off must
+ * answer 404 now, not once its few seconds in the public cache have run out.
+ */
+export function setBadges(store: Store, siteId: number, enabled: boolean): void {
+  if (!store.setBadgesEnabled(siteId, enabled)) throw new AppError('not_found', `No site with id ${siteId}`);
+  publicCache().clear();
 }

@@ -1,6 +1,7 @@
 import { handle, json, readJson } from '@/app/_server/http';
 import { AppError } from '@/lib/errors';
 import { parseSiteId } from '@/lib/sites';
+import { setBadges } from '@/lib/status/badges';
 import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';
@@ -24,7 +25,6 @@ export const PUT = handle(async (req: Request, { params }: Ctx) => {
   if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof enabled !== 'boolean') {
     throw new AppError('validation', 'enabled must be true or false', { enabled: 'must be true or false' });
   }
-  enabledOf(id);
-  getStore().setBadgesEnabled(id, enabled);
+  setBadges(getStore(), id, enabled);
   return json({ enabled });
 });
