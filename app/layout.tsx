@@ -54,6 +54,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               Upbeat
             </Link>
             <div className="header-actions">
+              {viewer?.user && (
+                <Link href="/settings/status-pages" className="header-link header-link-wide">
+                  Status pages
+                </Link>
+              )}
               {viewer && (
                 <Link href="/settings/storage" className="header-link header-link-wide">
                   Storage

@@ -48,7 +48,7 @@ const errorBody = z.object({
   }),
 });
 
-interface SendOptions<T> {
+export interface SendOptions<T> {
   body?: unknown;
   /** The shape the page relies on; null for an answer without a body (204). */
   expect: z.ZodType<T> | null;
@@ -61,7 +61,8 @@ interface SendOptions<T> {
   signal?: AbortSignal;
 }
 
-async function send<T>(method: string, url: string, options: SendOptions<T>): Promise<ApiResult<T>> {
+/** One call to the API, its answer checked against `expect` (for the feature clients beside this one). */
+export async function send<T>(method: string, url: string, options: SendOptions<T>): Promise<ApiResult<T>> {
   const { body, expect } = options;
   let res: Response;
   try {

@@ -17,6 +17,9 @@ export default async function SettingsPage() {
         <Link href="/settings/notifications">Notifications</Link>
       </p>
       <p>
+        <Link href="/settings/status-pages">Status pages</Link>
+      </p>
+      <p>
         <Link href="/settings/storage">Storage and retention</Link>
       </p>
       <AccountSettings username={viewer.user.username} />
