@@ -7,6 +7,7 @@ import { CHECKS_PAGE_SIZE, defaultRangeFor, isRangeKey, loadHistory, type Histor
 import { parseSiteId } from '@/lib/sites';
 import { getConfig } from '@/lib/config';
 import { getStore } from '@/lib/store';
+import { SiteBadges } from '@/app/_components/site-badges';
 import { SiteView } from './site-view';
 
 export const dynamic = 'force-dynamic';
@@ -75,6 +76,7 @@ export default async function SitePage({ params, searchParams }: Props) {
       initialChecks={checks}
       pageSize={CHECKS_PAGE_SIZE}
       canWrite={viewer.canWrite}
+      footer={<SiteBadges siteId={id} initialEnabled={getStore().areBadgesEnabled(id) === true} canWrite={viewer.canWrite} publicUrl={getConfig().publicUrl ?? null} />}
     />
   );
 }

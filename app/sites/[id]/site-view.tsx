@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useRef, useState, type ReactNode } from 'react';
 import useSWR, { SWRConfig } from 'swr';
 import useSWRInfinite from 'swr/infinite';
 import { LatencyChart } from '@/app/_components/latency-chart';
@@ -25,6 +25,8 @@ export interface SiteViewProps {
   pageSize: number;
   /** False for a public read-only visitor: no actions that could only answer 401. */
   canWrite: boolean;
+  /** Server-rendered sections shown after the check log (the badges). */
+  footer?: ReactNode;
 }
 
 class HttpError extends Error {
@@ -75,7 +77,7 @@ export function SiteView(props: SiteViewProps) {
   );
 }
 
-function SiteDashboard({ siteId, initialRange, initialChecks, pageSize, canWrite }: SiteViewProps) {
+function SiteDashboard({ siteId, initialRange, initialChecks, pageSize, canWrite, footer }: SiteViewProps) {
   const [range, setRange] = useState<RangeKey>(initialRange);
   const [stacked, setStacked] = useState(false);
   const now = useMinute();
@@ -262,6 +264,7 @@ function SiteDashboard({ siteId, initialRange, initialChecks, pageSize, canWrite
           formatTime={fmtTime}
         />
       </section>
+      {footer}
       {toastRegion}
     </main>
   );
