@@ -8,6 +8,8 @@ import { NextResponse, type NextRequest } from 'next/server';
  *
  * Next.js only honours this file at the top level of the project (beside app/), hence its place.
  */
+const STATUS_PAGE = /^\/status\/[^/]+(?:\/index\.html\.gz)?\/?$/;
+
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
   // A build-time constant, not configuration: React's development build needs eval for its tooling.
@@ -30,7 +32,9 @@ export function proxy(request: NextRequest) {
   requestHeaders.set('x-nonce', nonce);
   requestHeaders.set('content-security-policy', csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
-  response.headers.set('content-security-policy', csp);
+  // A public status page sends its own, stricter policy that may name its logo's origin (lib/status/page-csp.ts);
+  // a header set here would win over the handler's.
+  if (!STATUS_PAGE.test(request.nextUrl.pathname)) response.headers.set('content-security-policy', csp);
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('x-frame-options', 'DENY');
   response.headers.set('referrer-policy', 'same-origin');

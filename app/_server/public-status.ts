@@ -1,9 +1,11 @@
 import 'server-only';
+import zlib from 'node:zlib';
 import { sendCached } from '@/app/_server/cached';
 import { errorResponse } from '@/app/_server/http';
 import { isAppError } from '@/lib/errors';
 import { clientOf } from '@/lib/http/client';
 import { limitAnonymous } from '@/lib/http/rate-limit';
+import { BARE_CSP } from '@/lib/status/page-csp';
 import { publicView, type PublicView } from '@/lib/status/public';
 
 const NOT_FOUND_HTML =
@@ -12,17 +14,27 @@ const NOT_FOUND_HTML =
 /**
  * One public status view for anyone, no login: counted against the caller's anonymous rate limit (429 with
  * Retry-After), then served from the short cache with Cache-Control and an ETag (304 when unchanged).
+ *
+ * With `gzip` every answer's body is gzip, whatever its status: next.config.js routes here only requests that
+ * take gzip and labels all of their answers `Content-Encoding: gzip`.
  */
-export async function servePublicStatus(req: Request, slug: string, view: PublicView): Promise<Response> {
+export async function servePublicStatus(req: Request, slug: string, view: PublicView, gzip = false): Promise<Response> {
   try {
     limitAnonymous(req);
     const client = clientOf(req);
     const origin = `${client.https ? 'https' : 'http'}://${client.host ?? 'localhost'}`;
-    return sendCached(req, publicView(slug, view, origin));
+    return sendCached(req, publicView(slug, view, origin), gzip);
   } catch (err) {
-    if (view === 'html' && isAppError(err) && err.code === 'not_found') {
-      return new Response(NOT_FOUND_HTML, { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' } });
-    }
-    return errorResponse(err);
+    const res =
+      view === 'html' && isAppError(err) && err.code === 'not_found'
+        ? new Response(NOT_FOUND_HTML, { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' } })
+        : errorResponse(err);
+    if (view === 'html') res.headers.set('content-security-policy', BARE_CSP);
+    return gzip ? await gzipped(res) : res;
   }
+}
+
+async function gzipped(res: Response): Promise<Response> {
+  const body = zlib.gzipSync(Buffer.from(await res.arrayBuffer()));
+  return new Response(body, { status: res.status, headers: res.headers });
 }

@@ -2,7 +2,8 @@ import { AppError } from '../errors';
 import { getStore } from '../store';
 import { renderAtom } from './feed';
 import { buildStatusPage, type StatusPageData } from './page-data';
-import { renderStatusPage } from './render-page';
+import { statusPageCsp } from './page-csp';
+import { renderStatusPage, STATUS_PAGE_STYLE } from './render-page';
 import { publicCache, type CachedBody } from './short-cache';
 
 /**
@@ -25,6 +26,10 @@ export function publicView(slug: string, view: PublicView, origin: string, now =
     const data = dataOf(slug, now);
     if (view === 'json') return { body: JSON.stringify(data), contentType: 'application/json' };
     if (view === 'atom') return { body: renderAtom(data, origin), contentType: 'application/atom+xml; charset=utf-8' };
-    return { body: renderStatusPage(data), contentType: 'text/html; charset=utf-8' };
+    return {
+      body: renderStatusPage(data),
+      contentType: 'text/html; charset=utf-8',
+      headers: { 'content-security-policy': statusPageCsp(STATUS_PAGE_STYLE, data.logoUrl) },
+    };
   }, now);
 }

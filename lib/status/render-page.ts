@@ -1,5 +1,6 @@
 import { escapeXml as esc } from './badge-svg';
-import type { DayBar, PageSiteView, PostView, StatusPageData } from './page-data';
+import { DAY_BARS_STYLE, renderDayBars } from './day-bars';
+import type { PageSiteView, PostView, StatusPageData } from './page-data';
 import { formatPercent } from './badges';
 
 /**
@@ -27,42 +28,11 @@ const STATUS_WORDS: Record<string, string> = {
 const when = (isoTime: string) => `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)} UTC`;
 const pct = (p: number | null) => (p === null ? 'no data' : formatPercent(p));
 
-function barClass(d: DayBar): string {
-  if (d.percent === null) return 'none';
-  if (d.percent >= 99.9 && d.incidents === 0) return 'good';
-  if (d.percent >= 95) return 'fair';
-  return 'bad';
-}
-
-function bars(site: PageSiteView): string {
-  const w = 4;
-  const gap = 1;
-  const rects = site.days
-    .map((d, i) => {
-      const tip = `${d.date}: ${d.percent === null ? 'no checks' : `${pct(d.percent)} up`}${d.incidents ? `, ${d.incidents} incident${d.incidents > 1 ? 's' : ''}` : ''}`;
-      return `<rect x="${i * (w + gap)}" width="${w}" height="28" rx="1" class="bar ${barClass(d)}"><title>${esc(tip)}</title></rect>`;
-    })
-    .join('');
-  const width = site.days.length * (w + gap) - gap;
-  const noted = site.days.filter((d) => d.percent !== null && (d.percent < 100 || d.incidents > 0));
-  const label = `Last ${site.days.length} days: ${noted.length === 0 ? 'no day below 100 %' : `${noted.length} day${noted.length > 1 ? 's' : ''} below 100 % or with incidents`}`;
-  const list =
-    noted.length === 0
-      ? ''
-      : `<details class="days"><summary>${esc(label)}</summary><ul>${noted
-          .map((d) => `<li>${d.date}: ${pct(d.percent)} up${d.incidents ? `, ${d.incidents} incident${d.incidents > 1 ? 's' : ''}` : ''}</li>`)
-          .join('')}</ul></details>`;
-  return (
-    `<svg class="bars" viewBox="0 0 ${width} 28" preserveAspectRatio="none" role="img" aria-label="${esc(label)}">${rects}</svg>` +
-    `<div class="bar-scale" aria-hidden="true"><span>${site.days.length} days ago</span><span>today</span></div>${list}`
-  );
-}
-
 function siteBlock(site: PageSiteView): string {
   const url = site.url ? `<div class="url">${esc(site.url)}</div>` : '';
   return `<li class="site" data-state="${esc(site.state)}">
 <div class="site-head"><h3>${esc(site.name)}</h3><span class="state ${esc(site.state)}"><span aria-hidden="true">${SYMBOL[site.state] ?? '?'}</span> ${esc(site.stateText)}</span></div>
-${url}${bars(site)}
+${url}${renderDayBars(site.days)}
 <dl class="uptime"><div><dt>24 h</dt><dd>${pct(site.uptime['24h'])}</dd></div><div><dt>30 days</dt><dd>${pct(site.uptime['30d'])}</dd></div><div><dt>90 days</dt><dd>${pct(site.uptime['90d'])}</dd></div></dl>
 </li>`;
 }
@@ -78,7 +48,8 @@ function postBlock(post: PostView, level: 'h3' | 'h2' = 'h3'): string {
   return `<article class="post ${post.kind}"><${level}>${esc(post.title)} <span class="post-status">${post.kind === 'maintenance' ? 'Maintenance' : 'Incident'} · ${STATUS_WORDS[post.status] ?? esc(post.status)}</span></${level}>${window}<ol class="updates">${updates}</ol></article>`;
 }
 
-const STYLE = `
+/** The page's one stylesheet, inline; its CSP allows it by hash (page-csp.ts). */
+export const STATUS_PAGE_STYLE = `
 :root{color-scheme:light dark;--bg:#f7f8fa;--card:#fff;--text:#1b1f24;--muted:#57606a;--line:#d8dee4;--good:#1a7f37;--fair:#bf8700;--bad:#cf222e;--none:#afb8c1;--accent:#0969da}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--card:#161b22;--text:#e6edf3;--muted:#9198a1;--line:#30363d;--good:#3fb950;--fair:#d29922;--bad:#f85149;--none:#484f58;--accent:#4493f8}}
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;background:var(--bg);color:var(--text)}
@@ -93,7 +64,7 @@ ul.sites{list-style:none;margin:0;padding:0;background:var(--card);border:1px so
 .site-head{display:flex;justify-content:space-between;gap:8px;align-items:baseline;flex-wrap:wrap}
 .state{font-weight:600;font-size:.9rem;white-space:nowrap}.state.up{color:var(--good)}.state.degraded{color:var(--fair)}.state.down{color:var(--bad)}.state.paused,.state.pending{color:var(--muted)}
 .url{color:var(--muted);font-size:.85rem;word-break:break-all}
-svg.bars{display:block;width:100%;height:28px;margin-top:8px}.bar.good{fill:var(--good)}.bar.fair{fill:var(--fair)}.bar.bad{fill:var(--bad)}.bar.none{fill:var(--none)}
+${DAY_BARS_STYLE}
 .bar-scale{display:flex;justify-content:space-between;color:var(--muted);font-size:.75rem}
 details.days{font-size:.85rem;color:var(--muted)}details.days ul{margin:4px 0;padding-left:20px}
 dl.uptime{display:flex;gap:4px 20px;margin:6px 0 0;font-size:.85rem;flex-wrap:wrap}dl.uptime div{display:flex;gap:6px}dt{color:var(--muted)}dd{margin:0;font-weight:600}
@@ -124,7 +95,7 @@ export function renderStatusPage(data: StatusPageData): string {
 <title>${esc(data.title)} status</title><meta name="description" content="${esc(data.description || `${data.title} status`)}">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="alternate" type="application/atom+xml" title="${esc(data.title)} status updates" href="/status/${esc(data.slug)}/feed.xml">
-<style>${STYLE}</style></head>
+<style>${STATUS_PAGE_STYLE}</style></head>
 <body><main id="main">
 <header class="page">${logo}<h1>${esc(data.title)}</h1></header>
 ${data.description ? `<p class="desc">${esc(data.description)}</p>` : ''}

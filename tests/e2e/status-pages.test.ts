@@ -1,12 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';
 import { parsePrometheusText, sampleOf } from '../helpers/prom-text';
+import { selfSignedCertificate } from '../fixtures/tls';
 import { tempDir } from '../helpers/temp-store';
 import { openAppStore } from '../../lib/store';
 
@@ -29,15 +33,21 @@ interface Seeded {
   offPage: number;
 }
 
-/** Three sites on the page (up; down with an open incident; down after a bad week) and one that is not. */
+/**
+ * Three sites on the page (up; down with an open incident; down after a bad week) and one that is not. Every site
+ * confirms a failure on the second in a row (confirmAfter 2), so the isolated failed hours of the history are
+ * blips that lower a day's uptime without opening incidents, and the two failures at the end open the one real
+ * incident each of API and Payments has now — opened by the store in the checks' transaction, as the checker does.
+ */
 function seed(dbPath: string): Seeded {
   const store = openAppStore(dbPath);
   try {
     const now = Date.now();
-    const up = store.createSite(newSite({ name: 'Website', url: HIDDEN_URL, headers: { authorization: HEADER_SECRET } })).id;
-    const down = store.createSite(newSite({ name: 'API', url: 'https://api.example.com/v1/health' })).id;
-    const flaky = store.createSite(newSite({ name: 'Payments', url: 'https://pay.internal.example/' })).id;
-    const offPage = store.createSite(newSite({ name: OFF_PAGE, url: 'https://admin.internal.example/' })).id;
+    const site = (over: Parameters<typeof newSite>[0]) => store.createSite(newSite({ confirmAfter: 2, ...over })).id;
+    const up = site({ name: 'Website', url: HIDDEN_URL, headers: { authorization: HEADER_SECRET } });
+    const down = site({ name: 'API', url: 'https://api.example.com/v1/health' });
+    const flaky = site({ name: 'Payments', url: 'https://pay.internal.example/' });
+    const offPage = site({ name: OFF_PAGE, url: 'https://admin.internal.example/' });
     const checks = [];
     for (let t = now - 89 * DAY; t < now - 30 * 60_000; t += 3_600_000) {
       const day = Math.floor((now - t) / DAY);
@@ -46,13 +56,16 @@ function seed(dbPath: string): Seeded {
       checks.push(newCheck(flaky, t, day >= 3 && day <= 5 && t % (2 * 3_600_000) < 3_600_000 ? { ok: false, statusCode: null, error: { kind: 'timeout', message: 'timed out' } } : {}));
       checks.push(newCheck(offPage, t));
     }
-    checks.push(newCheck(up, now - 60_000));
-    checks.push(newCheck(down, now - 60_000, { ok: false, statusCode: 503, error: { kind: 'status', message: 'HTTP 503' } }));
-    checks.push(newCheck(flaky, now - 60_000, { ok: false, statusCode: null, error: { kind: 'refused', message: 'refused' } }));
+    for (const at of [now - 120_000, now - 60_000]) {
+      checks.push(newCheck(up, at));
+      checks.push(newCheck(down, at, { ok: false, statusCode: 503, error: { kind: 'status', message: 'HTTP 503' } }));
+      checks.push(newCheck(flaky, at, { ok: false, statusCode: null, error: { kind: 'refused', message: 'refused' } }));
+    }
     for (let i = 0; i < checks.length; i += 2000) store.recordChecks(checks.slice(i, i + 2000));
-    const incident = store.db.prepare(`INSERT INTO incidents (site_id, kind, started_at, confirmed_at, resolved_at) VALUES (?, 'down', ?, ?, ?)`);
-    incident.run(down, now - 60_000, now - 60_000, null);
-    incident.run(flaky, now - 4 * DAY, now - 4 * DAY, now - 4 * DAY + 7_200_000);
+    // A past outage of Payments, written as its incident row: the hourly history above is too coarse to confirm one.
+    store.db
+      .prepare(`INSERT INTO incidents (site_id, kind, started_at, confirmed_at, resolved_at) VALUES (?, 'down', ?, ?, ?)`)
+      .run(flaky, now - 4 * DAY, now - 4 * DAY, now - 4 * DAY + 7_200_000);
     return { up, down, flaky, offPage };
   } finally {
     store.close();
@@ -74,7 +87,9 @@ async function setUp(t: import('node:test').TestContext) {
   const dir = tempDir(t, 'upbeat-status-');
   const dbPath = path.join(dir, 'upbeat.db');
   const ids = seed(dbPath);
-  const app = await startApp(t, { dbPath, env: { UPBEAT_MONITOR: 'off' } });
+  // A refill of 1/s (burst 60 as by default): the burst of 160 below outruns it even when a busy machine takes
+  // many seconds to answer them, while the other anonymous requests of these tests stay within the burst.
+  const app = await startApp(t, { dbPath, env: { UPBEAT_MONITOR: 'off', UPBEAT_ANON_RATE: '1' } });
   const page = await api(app, 'POST', '/api/status-pages', {
     slug: 'acme',
     title: 'Acme status',
@@ -99,7 +114,20 @@ async function setUp(t: import('node:test').TestContext) {
     endsAt: new Date(Date.now() + 50 * 60_000).toISOString(),
   });
   await api(app, 'PUT', `/api/sites/${ids.up}/badges`, { enabled: true });
-  return { app, ids };
+  return { app, ids, pageId: page.id as number };
+}
+
+/** A GET with exactly these request headers (fetch would add its own Accept-Encoding and decode the body). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
 }
 
 /** Parses XML with Chromium's own parser; returns null when it is not well-formed. */
@@ -117,7 +145,7 @@ async function parseXml(page: Page, text: string, query: string): Promise<Record
 }
 
 test('status page, JSON, feed and badges: open to anyone, cached, and nothing more', async (t) => {
-  const { app, ids } = await setUp(t);
+  const { app, ids, pageId } = await setUp(t);
   const browser = await launchBrowser(t);
 
   await t.test('the page answers without a login, with Cache-Control, an ETag and 304', async () => {
@@ -132,6 +160,28 @@ test('status page, JSON, feed and badges: open to anyone, cached, and nothing mo
     assert.equal(again.status, 304);
     assert.equal(await again.text(), '');
     assert.equal((await fetch(`${app.baseUrl}/status/nope`)).status, 404);
+  });
+
+  await t.test('gzip is made once per cache window: Content-Encoding, Vary, its own ETag and 304; plain without gzip', async () => {
+    const url = `${app.baseUrl}/status/acme`;
+    const plain = await rawGet(url, {});
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.match(plain.body.toString('utf8'), /^<!doctype html>/);
+    const zipped = await rawGet(url, { 'accept-encoding': 'gzip, deflate, br, zstd' });
+    assert.equal(zipped.status, 200);
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.match(String(zipped.headers.vary), /accept-encoding/i);
+    assert.equal(zlib.gunzipSync(zipped.body).toString('utf8'), plain.body.toString('utf8'), 'the same page, gzipped');
+    assert.ok(zipped.body.length * 2 < plain.body.length, `${zipped.body.length} gzipped bytes of ${plain.body.length}`);
+    assert.notEqual(zipped.headers.etag, plain.headers.etag, 'each representation has its own validator');
+    const again = await rawGet(url, { 'accept-encoding': 'gzip', 'if-none-match': String(zipped.headers.etag) });
+    assert.equal(again.status, 304);
+    assert.equal(again.body.length, 0);
+    assert.equal((await rawGet(url, { 'accept-encoding': 'gzip;q=0, br' })).headers['content-encoding'], undefined, 'gzip refused');
+    const missing = await rawGet(`${app.baseUrl}/status/nope`, { 'accept-encoding': 'gzip' });
+    assert.equal(missing.status, 404);
+    assert.match(zlib.gunzipSync(missing.body).toString('utf8'), /No status page here/, 'a 404 is gzipped like its label says');
   });
 
   await t.test('hidden URLs, header secrets and other sites appear nowhere in the HTML, JSON or feed', async () => {
@@ -239,6 +289,47 @@ test('status page, JSON, feed and badges: open to anyone, cached, and nothing mo
     assert.equal(sampleOf(families, 'upbeat_site_up', { site_id: String(ids.down), site_name: 'API' }), 0);
     assert.equal(sampleOf(families, 'upbeat_incidents_open', { site_id: String(ids.down) }), 1);
     assert.equal(sampleOf(families, 'upbeat_site_state', { site_id: String(ids.flaky), state: 'down' }), 1);
+  });
+
+  await t.test("the logo loads from its https origin, allowed by that page's CSP only", async (t2) => {
+    const cert = selfSignedCertificate();
+    if (!cert) return t2.skip('no openssl to make a certificate');
+    let logoRequests = 0;
+    const logoServer = https.createServer(cert, (_req, res) => {
+      logoRequests++;
+      res.writeHead(200, { 'content-type': 'image/svg+xml' });
+      res.end('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" fill="#0969da"/></svg>');
+    });
+    await new Promise<void>((resolve) => logoServer.listen(0, '127.0.0.1', resolve));
+    t2.after(() => logoServer.close());
+    const logoOrigin = `https://127.0.0.1:${(logoServer.address() as import('node:net').AddressInfo).port}`;
+    const current = await api(app, 'GET', `/api/status-pages/${pageId}`);
+    await api(app, 'PUT', `/api/status-pages/${pageId}`, {
+      slug: current.slug,
+      title: current.title,
+      description: current.description,
+      logoUrl: `${logoOrigin}/logo.svg`,
+      sites: (current.sites as { siteId: number; group: string; showUrl: boolean }[]).map(({ siteId, group, showUrl }) => ({ siteId, group, showUrl })),
+    });
+
+    const res = await fetch(`${app.baseUrl}/status/acme`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, new RegExp(`img-src 'self' data: ${logoOrigin.replace(/[.]/g, '\\.')}(;|$)`));
+    assert.match(csp, /default-src 'none'/);
+    for (const p of ['/login', '/status/acme/feed.xml']) {
+      const other = (await fetch(`${app.baseUrl}${p}`)).headers.get('content-security-policy') ?? '';
+      assert.ok(other.includes('img-src') && !other.includes(logoOrigin), `${p} keeps the app's policy`);
+    }
+
+    const { page, errors } = await openPage(browser, { ignoreHTTPSErrors: true });
+    await page.goto(`${app.baseUrl}/status/acme`);
+    const logo = page.locator('header.page img');
+    await logo.evaluate((img: HTMLImageElement) => (img.complete ? null : new Promise((r) => img.addEventListener('load', r, { once: true }))));
+    assert.equal(await logo.evaluate((img: HTMLImageElement) => img.naturalWidth), 120, 'the logo was loaded and drawn');
+    assert.ok(logoRequests >= 1);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.banner')!).borderRadius), '8px', 'the inline stylesheet is allowed by its hash');
+    assert.deepEqual(errors, [], 'no CSP violation reported');
+    await page.context().close();
   });
 
   await t.test('anonymous callers are rate limited with 429 and Retry-After', async () => {

@@ -34,15 +34,13 @@ test('per-site series, counters since the first scrape and the checker figures p
   assert.equal(sampleOf(families, 'upbeat_site_up', shopLabels), 1);
   assert.throws(() => sampleOf(families, 'upbeat_checks_total', shopLabels));
 
+  // API decides on one check (confirmAfter 1): its timeout opens the incident that upbeat_incidents_open counts.
   store.recordChecks([
     newCheck(shop.id, now - 60_000, { timings: timings(250), tlsExpiresAt: 1_900_000_000_000, tlsIssuer: 'Test CA', lagMs: 20 }),
     newCheck(api.id, now - 50_000, { timings: timings(40), lagMs: 2 }),
     newCheck(api.id, now - 40_000, { ok: false, statusCode: null, error: { kind: 'timeout', message: 'timed out' }, lagMs: 3 }),
     newCheck(api.id, now - 30_000, { ok: false, statusCode: null, error: { kind: 'refused', message: 'refused' }, lagMs: 4 }),
   ]);
-  store.db
-    .prepare(`INSERT INTO incidents (site_id, kind, started_at, confirmed_at) VALUES (?, 'down', ?, ?)`)
-    .run(api.id, now - 40_000, now - 30_000);
   store.writeSelfReport({ pid: 1, startedAt: now - 60_000, reportedAt: now - 500, stoppedAt: null, stats: selfReportStats({ inFlight: 7, queued: 3, delayP99Ms: 250 }) });
 
   const text = await metrics.scrape(store, now, true);

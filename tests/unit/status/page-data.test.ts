@@ -22,7 +22,11 @@ test('the banner follows the shown sites: paused and unchecked sites do not coun
 test('a page shows its sites in order and by group, day bars from the rollups, and nothing of other sites', (t) => {
   const store = tempStore(t);
   const now = Date.now();
-  const web = store.createSite(newSite({ name: 'Website', url: 'https://secret-origin.internal/health', headers: { authorization: 'Bearer s3cr3t-header' } }));
+  // Website's one failure is not confirmed (confirmAfter 2): a day at 50 % with no incident. API's failure is
+  // confirmed on the spot (confirmAfter 1), so the store opens a real incident in the check's transaction.
+  const web = store.createSite(
+    newSite({ name: 'Website', url: 'https://secret-origin.internal/health', headers: { authorization: 'Bearer s3cr3t-header' }, confirmAfter: 2 }),
+  );
   const api = store.createSite(newSite({ name: 'API', url: 'https://api.example.com/' }));
   const other = store.createSite(newSite({ name: 'Hidden admin', url: 'https://admin.internal/' }));
   store.recordChecks([
@@ -32,9 +36,6 @@ test('a page shows its sites in order and by group, day bars from the rollups, a
     newCheck(api.id, now - 60_000, { ok: false, statusCode: null, error: { kind: 'refused', message: 'refused' } }),
     newCheck(other.id, now - 60_000),
   ]);
-  store.db
-    .prepare(`INSERT INTO incidents (site_id, kind, started_at, confirmed_at) VALUES (?, 'down', ?, ?)`)
-    .run(api.id, now - 60_000, now - 60_000);
   savePage(store, {
     slug: 'acme',
     title: 'Acme',
