@@ -83,6 +83,8 @@ test('Settings → Status pages and site badges in Chromium', async (t) => {
     assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Status pages');
     assert.ok(await page.getByRole('heading', { name: 'No status pages yet' }).isVisible());
     assert.match((await page.locator('.empty-state').textContent()) ?? '', /A status page is a public page/);
+    fs.mkdirSync(outputDir, { recursive: true });
+    await page.screenshot({ path: path.join(outputDir, 'status-ui-empty-light-1280.png') });
 
     await page.getByRole('link', { name: 'Create your first status page' }).click();
     await page.waitForURL(/\/settings\/status-pages\/new$/);
@@ -99,6 +101,7 @@ test('Settings → Status pages and site badges in Chromium', async (t) => {
     assert.equal(await page.getByLabel('Address (slug)').getAttribute('aria-invalid'), 'true');
     assert.equal(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value), 'Acme Status!', 'the slug field has the focus');
     assert.deepEqual(await get(app, '/api/status-pages'), [], 'nothing was created');
+    await page.screenshot({ path: path.join(outputDir, 'status-ui-new-error-light-1280.png'), fullPage: true });
   });
 
   await t.test('three sites in an order chosen with the keyboard and a group: the public page shows them so', async () => {
@@ -237,7 +240,6 @@ test('Settings → Status pages and site badges in Chromium', async (t) => {
   });
 
   await t.test('screenshots: list, edit view and badges at 1280 px, 375 px and dark; nothing wider than the screen', async () => {
-    fs.mkdirSync(outputDir, { recursive: true });
     await fetch(`${app.baseUrl}/api/sites/${ids.website}/badges`, {
       method: 'PUT',
       headers: { ...app.authHeaders, 'content-type': 'application/json' },

@@ -38,7 +38,9 @@ export function PageForm({
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
-  const slugHint = slug === '' || SLUG_PATTERN.test(slug.trim()) ? null : 'Use lower-case letters, digits and dashes only.';
+  const publicAt = `Public at ${origin ?? ''}/status/${slug.trim() || '…'}`;
+  // Said while typing; once the server has named the problem, its words stand alone under the field.
+  const slugHint = errors.slug ? null : slug === '' || SLUG_PATTERN.test(slug.trim()) ? publicAt : 'Use lower-case letters, digits and dashes only.';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -70,7 +72,7 @@ export function PageForm({
     ) : null;
 
   return (
-    <form className="site-form panel" onSubmit={submit} noValidate aria-label={page ? `Edit ${page.title}` : 'New status page'}>
+    <form className={`site-form panel ${styles.form}`} onSubmit={submit} noValidate aria-label={page ? `Edit ${page.title}` : 'New status page'}>
       {formError && (
         <p className="form-error" role="alert">
           {formError}
@@ -101,13 +103,18 @@ export function PageForm({
             autoComplete="off"
             spellCheck={false}
             maxLength={63}
-            aria-invalid={errors.slug || slugHint ? true : undefined}
-            aria-describedby={described('slug', true)}
-            onChange={(e) => setSlug(e.target.value)}
+            aria-invalid={errors.slug || (slug !== '' && !SLUG_PATTERN.test(slug.trim())) ? true : undefined}
+            aria-describedby={described('slug', slugHint !== null)}
+            onChange={(e) => {
+              setSlug(e.target.value);
+              setErrors(({ slug: _, ...rest }) => rest);
+            }}
           />
-          <p className="field-hint" id={`${id}-slug-hint`} data-testid="public-url">
-            {slugHint ?? (origin ? `Public at ${origin}/status/${slug.trim() || '…'}` : `Public at /status/${slug.trim() || '…'}`)}
-          </p>
+          {slugHint && (
+            <p className="field-hint" id={`${id}-slug-hint`} data-testid="public-url">
+              {slugHint}
+            </p>
+          )}
           {errorOf('slug', 'Address')}
         </div>
       </div>
