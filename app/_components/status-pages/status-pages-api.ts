@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { send } from '../api-client';
 
 /**
- * The browser's calls to /api/status-pages, each answer checked against the shape the settings pages rely on. Failures come back as values with the API's per-field messages (see api-client.ts).
+ * The browser's calls to /api/status-pages, each answer checked against the shape the settings pages rely on.
+ * Failures come back as values with the API's per-field messages (see api-client.ts).
  */
 
+// The lists of db/status-posts.ts, repeated: nothing under db/ may reach the browser's bundle.
 export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'completed'] as const;
 export type PostKind = 'incident' | 'maintenance';
