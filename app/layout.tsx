@@ -55,6 +55,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </Link>
             <div className="header-actions">
               {viewer && (
+                <Link href="/incidents" className="header-link">
+                  Incidents
+                </Link>
+              )}
+              {viewer && (
                 <Link href="/settings/storage" className="header-link header-link-wide">
                   Storage
                 </Link>
