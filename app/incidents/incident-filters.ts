@@ -36,6 +36,9 @@ export interface IncidentFilters {
 
 export const DEFAULT_FILTERS: IncidentFilters = { status: 'all', siteId: null, range: '30d', from: '', to: '' };
 
+/** The newest this many on a site's page; the Incidents page, filtered by the site, has the rest. */
+export const SITE_INCIDENTS_SHOWN = 10;
+
 /** Newest this many: a page of incidents is plenty to read; the filters narrow it further. */
 export const INCIDENTS_SHOWN = 200;
 

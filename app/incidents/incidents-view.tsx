@@ -85,9 +85,10 @@ export function IncidentsView({ initial, initialFields, initialFilters, rendered
             </button>
           ))}
         </div>
-        <label className={styles.select}>
-          <span>Site</span>
+        <div className={styles.select}>
+          <label htmlFor={`${uid}-site`}>Site</label>
           <select
+            id={`${uid}-site`}
             value={filters.siteId ?? ''}
             onChange={(e) => change({ siteId: e.target.value === '' ? null : Number(e.target.value) })}
           >
@@ -98,7 +99,7 @@ export function IncidentsView({ initial, initialFields, initialFilters, rendered
               </option>
             ))}
           </select>
-        </label>
+        </div>
         <div className={styles.group} role="group" aria-label="Time range">
           {RANGE_FILTERS.map((r) => (
             <button

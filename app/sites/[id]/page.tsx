@@ -9,7 +9,7 @@ import { CHECKS_PAGE_SIZE, defaultRangeFor, isRangeKey, loadHistory, type Histor
 import { parseSiteId } from '@/lib/sites';
 import { getConfig } from '@/lib/config';
 import { getStore } from '@/lib/store';
-import { SITE_INCIDENTS_SHOWN } from './site-incidents';
+import { SITE_INCIDENTS_SHOWN } from '@/app/incidents/incident-filters';
 import { SiteView } from './site-view';
 
 export const dynamic = 'force-dynamic';

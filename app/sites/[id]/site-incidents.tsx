@@ -7,12 +7,10 @@ import { RenderTimeContext } from '@/app/_components/clock';
 import { IncidentItem } from '@/app/_components/incident-item';
 import listStyles from '@/app/_components/incidents.module.css';
 import { useIncidents } from '@/app/_components/use-incidents';
+import { SITE_INCIDENTS_SHOWN } from '@/app/incidents/incident-filters';
 import styles from './site.module.css';
 
-/** The newest this many on the site page; the Incidents page, filtered by the site, has the rest. */
-export const SITE_INCIDENTS_SHOWN = 10;
-
-export const siteIncidentsUrl = (siteId: number) => `/api/sites/${siteId}/incidents?limit=${SITE_INCIDENTS_SHOWN}`;
+const siteIncidentsUrl = (siteId: number) => `/api/sites/${siteId}/incidents?limit=${SITE_INCIDENTS_SHOWN}`;
 
 interface Props {
   siteId: number;
