@@ -51,7 +51,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   strokeLinejoin="round"
                 />
               </svg>
-              Upbeat
+              <span className="brand-name">Upbeat</span>
             </Link>
             <div className="header-actions">
               {viewer && (

@@ -30,7 +30,7 @@ export function IncidentItem({ incident, showSite }: { incident: ApiIncident; sh
             {i.siteName}
           </Link>
         ) : (
-          <span className={styles.site}>{i.kind === 'down' ? 'Down' : 'Slow'}</span>
+          <span className={styles.site}>{i.open ? 'Open incident' : 'Incident'}</span>
         )}
         <span className={styles.length} data-testid="incident-duration">
           {i.open ? (
@@ -65,7 +65,7 @@ export function IncidentItem({ incident, showSite }: { incident: ApiIncident; sh
         <div>
           <dt>Checks</dt>
           <dd>
-            {i.checks} during it, {i.failed} failed
+            {i.checks} seen, {i.failed} failed
           </dd>
         </div>
       </dl>

@@ -150,17 +150,18 @@ export function AlertFields({
       </summary>
       <div className="advanced-body">
         <div className="field-pair">
-          {number('confirmAfter', 'failed checks')}
-          {number('recoverAfter', 'passed checks')}
+          {number('confirmAfter', 'failures')}
+          {number('recoverAfter', 'passes')}
         </div>
         <div className="field-pair">
           {number('retryIntervalSeconds', 'seconds')}
           {number('remindEveryMinutes', 'minutes', 'off')}
         </div>
-        {number('degradedAboveMs', 'ms (p95)', 'off')}
+        {number('degradedAboveMs', 'ms', 'off')}
         <p className="field-hint">
-          Empty is off. A failure is checked again after the re-check time, so a site is confirmed down in seconds
-          whatever its interval; slow means the 95th percentile of the last 5 checks is above the threshold.
+          Failures and passes count in a row. After a first failure the site is checked again after the re-check
+          time, so it is confirmed down in seconds whatever its interval. Slow: the 95th percentile of the last 5
+          checks is above the threshold. Empty is off.
         </p>
         <fieldset className={styles.channels} aria-describedby={errors.channels ? id('channels-error') : undefined}>
           <legend>{ALERT_FIELD_LABELS.channels}</legend>

@@ -106,6 +106,7 @@ test('a real break: channel tested, site made with it, incident opens and resolv
   assert.equal(await page.getByTestId('incidents-count').locator('dd').innerText(), '1');
   fs.mkdirSync(OUTPUT, { recursive: true });
   await page.screenshot({ path: path.join(OUTPUT, 'incidents-open.png'), fullPage: true });
+  await sitePage.screenshot({ path: path.join(OUTPUT, 'site-incident-open.png'), fullPage: true });
 
   // The delivery in the channel's attempt log.
   const settings = await page.context().newPage();
@@ -220,8 +221,9 @@ test('Incidents page filters, public readers see no channels, form errors at the
     const f = p.getByRole('dialog', { name: 'Add a site' });
     await f.getByText('Alerts').click();
     await f.getByLabel(/Ops hook/).waitFor();
-    await f.getByTestId('alert-fields').scrollIntoViewIfNeeded();
-    await f.screenshot({ path: path.join(OUTPUT, `site-form-alerts-${name}.png`) });
+    const box = (await f.getByTestId('alert-fields').boundingBox())!;
+    const clip = { x: box.x - 16, y: box.y - 8, width: box.width + 32, height: box.height + 16 };
+    await p.screenshot({ path: path.join(OUTPUT, `site-form-alerts-${name}.png`), clip });
     await p.context().close();
   }
 });
