@@ -51,12 +51,17 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   strokeLinejoin="round"
                 />
               </svg>
-              Upbeat
+              <span className="brand-name">Upbeat</span>
             </Link>
             <div className="header-actions">
               {viewer?.user && (
                 <Link href="/settings/status-pages" className="header-link header-link-wide">
                   Status pages
+                </Link>
+              )}
+              {viewer && (
+                <Link href="/incidents" className="header-link">
+                  Incidents
                 </Link>
               )}
               {viewer && (

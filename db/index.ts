@@ -12,6 +12,7 @@ import { backfillRollups, createRollupVerbs, createRollupWriter, type RollupVerb
 import { createStatusStore } from './site-status';
 import { prepareSecrets, type SecretSealer } from './secrets';
 import { createIncidentVerbs, createIncidentWriter, type IncidentVerbs } from './incidents';
+import { createIncidentNoticeVerbs, type IncidentNoticeVerbs } from './incident-notices';
 import { createOutboxWriter } from './outbox-write';
 import type { DecideState, DescribeAlert } from '../lib/domain';
 import { createBadgeVerbs, type BadgeVerbs } from './badges';
@@ -23,6 +24,7 @@ export { DatabaseOpenError } from './connection';
 export type { NewSite, SitePatch } from './sites';
 export type { ListChecksOptions, RecordOutcome } from './checks';
 export type { IncidentQuery, IncidentSummary } from './incidents';
+export type { IncidentNotice } from './incident-notices';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
 export type { SelfReport } from './self-report';
@@ -54,6 +56,7 @@ export interface Store
     SelfReportVerbs,
     RollupVerbs,
     IncidentVerbs,
+    IncidentNoticeVerbs,
     ChannelVerbs,
     DeliveryVerbs,
     AlertWatchVerbs,
@@ -108,6 +111,7 @@ export function openStore(file: string, policy: StorePolicy): Store {
     ...createSiteVerbs(db, statuses, policy.decideState, secrets, incidents),
     ...createCheckVerbs(db, rollups, statuses, policy.decideState, incidents),
     ...createIncidentVerbs(db),
+    ...createIncidentNoticeVerbs(db),
     ...createAuthVerbs(db),
     ...createOverviewVerbs(db, secrets),
     ...createHistoryVerbs(db),

@@ -1,4 +1,4 @@
-import type { IncidentQuery, IncidentSummary, Store } from '../db';
+import type { IncidentNotice, IncidentQuery, IncidentSummary, Store } from '../db';
 import type { Incident } from './domain';
 import { AppError } from './errors';
 
@@ -31,6 +31,7 @@ export function parseIncidentQuery(params: URLSearchParams): IncidentQuery {
     if (Number.isFinite(t)) q[key] = t;
     else fields[key] = 'must be an ISO 8601 time or epoch milliseconds';
   }
+  if (q.from !== undefined && q.to !== undefined && q.to <= q.from) fields.to = 'must be after from';
   const limit = params.get('limit');
   if (limit !== null) {
     const n = /^\d+$/.test(limit) ? Number(limit) : NaN;
@@ -48,11 +49,22 @@ export interface IncidentList {
   incidents: Incident[];
   /** Incidents started in the last 30 days and their mean time to resolve. */
   last30Days: IncidentSummary;
+  /** Who was told about each incident, by id; null when not asked for (a caller who may not see channels). */
+  notices: Map<number, IncidentNotice[]> | null;
 }
 
-export function listIncidents(store: Store, query: IncidentQuery, now = Date.now()): IncidentList {
+export interface ListIncidentsOptions {
+  /** Also read who was notified: only for a caller who may see the channels (the owner). */
+  withNotices: boolean;
+  now?: number;
+}
+
+export function listIncidents(store: Store, query: IncidentQuery, options: ListIncidentsOptions): IncidentList {
+  const now = options.now ?? Date.now();
+  const incidents = store.listIncidents(query);
   return {
-    incidents: store.listIncidents(query),
+    incidents,
     last30Days: store.incidentSummary(now - 30 * DAY_MS, now + 1, query.siteId),
+    notices: options.withNotices ? store.noticesOf(incidents.map((i) => i.id)) : null,
   };
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { SITE_STATES } from '@/lib/domain';
 import type { ApiSite } from '@/lib/api/present';
+import type { ApiIncidentList } from '@/lib/api/present-incident';
 import type { HealthReport } from '@/lib/health';
 import type { OverviewWire } from './overview-types';
 
@@ -155,6 +156,11 @@ const token = z.object({
 });
 export type TokenWire = z.infer<typeof token>;
 
+const incidentList = z.looseObject({
+  incidents: z.array(z.looseObject({ id: z.number(), siteId: z.number(), open: z.boolean(), startedAt: z.string() })),
+  last30Days: z.looseObject({ count: z.number(), mttrMs: z.number().nullable() }),
+}) as unknown as z.ZodType<ApiIncidentList>;
+
 const user = z.looseObject({ user: z.looseObject({ username: z.string() }) });
 
 export const api = {
@@ -168,6 +174,8 @@ export const api = {
   overview: (ids?: readonly number[]) =>
     send('GET', ids ? `/api/overview?ids=${ids.join(',')}` : '/api/overview', { expect: overview }),
   health: () => send('GET', '/api/health', { expect: health, alsoOk: [503] }),
+  /** `/api/incidents?…` or `/api/sites/{id}/incidents?…`. */
+  incidents: (url: string) => send('GET', url, { expect: incidentList }),
 
   login: (body: { username: string; password: string }) =>
     send('POST', '/api/auth/login', { body, expect: user, isUnauthorizedAnAnswer: true }),

@@ -7,13 +7,15 @@ import { SITE_LIMITS, fieldErrors, siteCreateSchema, sitePatchSchema } from '@/l
 import { DEFAULT_EXPECTED_STATUS } from '@/lib/status-codes';
 import { api } from './api-client';
 import { HeaderRows, headerChanges, rowsFromStored, type HeaderRow } from './header-rows';
+import { ALERT_FIELD_LABELS, AlertFields, alertBody, initialAlertValues, type AlertSite, type AlertValues } from './site-alert-fields';
 import styles from './site-form.module.css';
 
 /** What the form needs of a site to edit it (the REST API's site shape fits). */
 export type SiteFormSite = Pick<
   ApiSite,
   'id' | 'name' | 'url' | 'method' | 'intervalSeconds' | 'timeoutMs' | 'expectedStatus' | 'followRedirects' | 'headers'
->;
+> &
+  Partial<AlertSite>;
 
 /** A site already monitored, to warn about a second one with the same URL. */
 export interface KnownSite {
@@ -41,12 +43,14 @@ const FIELD_LABELS: Record<string, string> = {
   expectedStatus: 'Expected status codes',
   followRedirects: 'Follow redirects',
   headers: 'Request headers',
+  ...ALERT_FIELD_LABELS,
 };
 const FIELD_ORDER = Object.keys(FIELD_LABELS);
 const ADVANCED = new Set(['method', 'expectedStatus', 'followRedirects', 'headers']);
 
 /** The API names header problems `headers` or `headers.<name>`: all of them show by the header rows. */
 function fieldOf(key: string): string {
+  if (key.startsWith('channels.')) return 'channels';
   return key.startsWith('headers.') ? 'headers' : key;
 }
 
@@ -123,6 +127,7 @@ export function SiteForm({
   const [headerRows, setHeaderRows] = useState<HeaderRow[]>(() => rowsFromStored(site?.headers));
   const storedHeaders = Object.keys(site?.headers ?? {}).length;
   const [advancedOpen, setAdvancedOpen] = useState(false);
+  const [alerts, setAlerts] = useState<AlertValues>(() => initialAlertValues(site));
   const formRef = useRef<HTMLFormElement>(null);
   const duplicateOf = useMemo(
     () => knownSites.find((k) => k.id !== site?.id && sameUrl(k.url, values.url)),
@@ -151,7 +156,7 @@ export function SiteForm({
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (submitting) return;
-    const body = toBody(values, isEdit);
+    const body = { ...toBody(values, isEdit), ...alertBody(alerts) };
     const headers = headerChanges(headerRows, storedHeaders);
     if (headers.kind === 'retype') {
       const names = headers.names.map((n) => `"${n}"`).join(', ');
@@ -328,6 +333,16 @@ export function SiteForm({
           />
         </div>
       </details>
+      <AlertFields
+        idPrefix={uid}
+        values={alerts}
+        errors={errors}
+        siteChannels={site?.channels}
+        onChange={(key, value) => {
+          setAlerts((a) => ({ ...a, [key]: value }));
+          if (errors[key]) setErrors(({ [key]: _gone, ...rest }) => rest);
+        }}
+      />
       <div className="modal-actions">
         <button type="button" className="btn" onClick={onCancel}>
           Cancel

@@ -1,7 +1,6 @@
 import {
   SITE_SETTING_KEYS,
   type CheckRecord,
-  type Incident,
   type LastCheck,
   type SiteSettings,
   type SiteWithLastCheck,
@@ -73,21 +72,3 @@ export function presentCheck(c: CheckRecord) {
   };
 }
 export type ApiCheck = ReturnType<typeof presentCheck>;
-
-export function presentIncident(i: Incident) {
-  return {
-    id: i.id,
-    siteId: i.siteId,
-    siteName: i.siteName,
-    kind: i.kind,
-    open: i.resolvedAt === null,
-    startedAt: iso(i.startedAt),
-    confirmedAt: iso(i.confirmedAt),
-    resolvedAt: i.resolvedAt === null ? null : iso(i.resolvedAt),
-    durationMs: i.resolvedAt === null ? null : i.resolvedAt - i.startedAt,
-    cause: i.cause,
-    checks: i.checks,
-    failed: i.failed,
-  };
-}
-export type ApiIncident = ReturnType<typeof presentIncident>;

@@ -11,7 +11,8 @@ interface Page {
 
 const PAGE = 20;
 
-const KIND_LABELS: Record<string, string> = {
+/** What each message is, in a word or two (the Incidents page names them the same). */
+export const KIND_LABELS: Record<string, string> = {
   down: 'Down',
   up: 'Back up',
   degraded: 'Slow',

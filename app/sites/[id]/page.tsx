@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { presentCheck, type ApiCheck } from '@/lib/api/present';
+import { presentIncidentList, type ApiIncidentList } from '@/lib/api/present-incident';
+import { listIncidents } from '@/lib/incidents';
 import { peekViewer, requireViewer } from '@/app/_server/auth-page';
 import { isAppError } from '@/lib/errors';
 import { CHECKS_PAGE_SIZE, defaultRangeFor, isRangeKey, loadHistory, type HistoryPayload, type RangeKey } from '@/lib/history';
@@ -8,6 +10,7 @@ import { parseSiteId } from '@/lib/sites';
 import { getConfig } from '@/lib/config';
 import { getStore } from '@/lib/store';
 import { SiteBadges } from '@/app/_components/site-badges';
+import { SITE_INCIDENTS_SHOWN } from '@/app/incidents/incident-filters';
 import { SiteView } from './site-view';
 
 export const dynamic = 'force-dynamic';
@@ -38,13 +41,25 @@ function openingRange(requested: unknown, createdAt: number): RangeKey {
   return isRangeKey(requested) ? requested : defaultRangeFor(createdAt, Date.now());
 }
 
-/** The page's data as of now, or null when there is no such site. */
-function readSite(id: number, range: RangeKey): { history: HistoryPayload; checks: ApiCheck[] } | null {
+interface SiteData {
+  history: HistoryPayload;
+  checks: ApiCheck[];
+  incidents: ApiIncidentList;
+  now: number;
+}
+
+/** The page's data as of now, or null when there is no such site. Who was notified only for the owner. */
+function readSite(id: number, range: RangeKey, withNotices: boolean): SiteData | null {
   const store = getStore();
+  const now = Date.now();
   try {
     return {
-      history: loadHistory(store, id, range, Date.now(), getConfig().retention),
+      history: loadHistory(store, id, range, now, getConfig().retention),
       checks: store.listChecks(id, { limit: CHECKS_PAGE_SIZE }).map(presentCheck),
+      incidents: presentIncidentList(
+        listIncidents(store, { siteId: id, limit: SITE_INCIDENTS_SHOWN }, { withNotices, now }),
+      ),
+      now,
     };
   } catch (err) {
     if (isAppError(err) && err.code === 'not_found') return null;
@@ -65,15 +80,17 @@ export default async function SitePage({ params, searchParams }: Props) {
   const site = getStore().getSite(id);
   if (!site) notFound();
   const range = openingRange((await searchParams).range, site.createdAt);
-  const data = readSite(id, range);
+  const data = readSite(id, range, viewer.canWrite);
   if (!data) notFound();
-  const { history, checks } = data;
+  const { history, checks, incidents, now } = data;
   return (
     <SiteView
       siteId={id}
       initialRange={range}
       initialHistory={history}
       initialChecks={checks}
+      initialIncidents={incidents}
+      renderedAt={now}
       pageSize={CHECKS_PAGE_SIZE}
       canWrite={viewer.canWrite}
       footer={<SiteBadges siteId={id} initialEnabled={getStore().areBadgesEnabled(id) === true} canWrite={viewer.canWrite} publicUrl={getConfig().publicUrl ?? null} />}

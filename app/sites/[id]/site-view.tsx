@@ -7,12 +7,14 @@ import useSWRInfinite from 'swr/infinite';
 import { LatencyChart } from '@/app/_components/latency-chart';
 import { StatusStrip } from '@/app/_components/status-strip';
 import type { ApiCheck } from '@/lib/api/present';
+import type { ApiIncidentList } from '@/lib/api/present-incident';
 import { RANGE_KEYS, STRIP_SIZE, type HistoryPayload, type RangeKey } from '@/lib/history-types';
 import { ChecksTable } from './checks-table';
 import { describeFailure, formatDate, formatDateTime, formatLatency, formatPercent } from '@/app/_components/format';
 import { StateBadge } from '@/app/_components/state-badge';
 import { useToast } from '@/app/_components/toast';
 import { SiteActions } from './site-actions';
+import { OpenIncident, SiteIncidents } from './site-incidents';
 import styles from './site.module.css';
 import { daysLeft, useMinute } from './use-minute';
 import { useSiteEvents } from './use-site-events';
@@ -22,6 +24,9 @@ export interface SiteViewProps {
   initialRange: RangeKey;
   initialHistory: HistoryPayload;
   initialChecks: ApiCheck[];
+  initialIncidents: ApiIncidentList;
+  /** When the server read the data (epoch ms), for times that must read the same before and after hydration. */
+  renderedAt: number;
   pageSize: number;
   /** False for a public read-only visitor: no actions that could only answer 401. */
   canWrite: boolean;
@@ -77,7 +82,16 @@ export function SiteView(props: SiteViewProps) {
   );
 }
 
-function SiteDashboard({ siteId, initialRange, initialChecks, pageSize, canWrite, footer }: SiteViewProps) {
+function SiteDashboard({
+  siteId,
+  initialRange,
+  initialChecks,
+  initialIncidents,
+  renderedAt,
+  pageSize,
+  canWrite,
+  footer,
+}: SiteViewProps) {
   const [range, setRange] = useState<RangeKey>(initialRange);
   const [stacked, setStacked] = useState(false);
   const now = useMinute();
@@ -177,6 +191,8 @@ function SiteDashboard({ siteId, initialRange, initialChecks, pageSize, canWrite
         </div>
       </header>
 
+      <OpenIncident siteId={siteId} initial={initialIncidents} renderedAt={renderedAt} />
+
       {history.error && (
         <p className={styles.notice} role="status">
           Could not refresh ({history.error.message}); showing the last data received.
@@ -241,6 +257,8 @@ function SiteDashboard({ siteId, initialRange, initialChecks, pageSize, canWrite
         </div>
         <StatusStrip checks={data.strip} slots={STRIP_SIZE} formatTime={fmtTime} formatLatency={formatLatency} />
       </section>
+
+      <SiteIncidents siteId={siteId} initial={initialIncidents} renderedAt={renderedAt} />
 
       <section className={styles.card} aria-labelledby="log-heading">
         <div className={styles.cardHead}>

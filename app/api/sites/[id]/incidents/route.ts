@@ -1,5 +1,5 @@
-import { handle, json } from '@/app/_server/http';
-import { presentIncident } from '@/lib/api/present';
+import { handle, json, principalOf } from '@/app/_server/http';
+import { presentIncidentList } from '@/lib/api/present-incident';
 import { listIncidents, parseIncidentQuery } from '@/lib/incidents';
 import { getSite, parseSiteId } from '@/lib/sites';
 import { getStore } from '@/lib/store';
@@ -13,6 +13,6 @@ export const GET = handle(async (req: Request, { params }: Ctx) => {
   const store = getStore();
   getSite(store, id);
   const query = { ...parseIncidentQuery(new URL(req.url).searchParams), siteId: id };
-  const { incidents, last30Days } = listIncidents(store, query);
-  return json({ incidents: incidents.map(presentIncident), last30Days });
+  const withNotices = principalOf(req)?.kind !== 'public';
+  return json(presentIncidentList(listIncidents(store, query, { withNotices })));
 });
