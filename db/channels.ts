@@ -1,6 +1,9 @@
 import type { Db } from './connection';
 
-/** A stored notification channel. `config` is the type's own JSON shape, secrets in clear: never send it out as is. */
+/**
+ * A stored notification channel. `config` is the type's own JSON shape as stored: its secret fields sealed
+ * (lib/secrets/channel-config.ts opens them), or in clear in a row from before sealing. Never send it out as is.
+ */
 export interface ChannelRecord {
   id: number;
   name: string;

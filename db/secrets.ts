@@ -39,11 +39,41 @@ export function prepareSecrets(db: Db, file: string, box: SecretSealer): void {
       throw new DatabaseOpenError(`Cannot read the secrets in ${file}: ${(err as Error).message}`);
     }
   }
+  proveKeyOnChannels(db, file, box);
   const plain = db.prepare<[], { id: number; headers: string }>(`SELECT id, headers FROM sites WHERE headers NOT LIKE 'v1:%'`);
   const seal = db.prepare<[string, number]>(`UPDATE sites SET headers = ? WHERE id = ?`);
   db.transaction(() => {
     for (const row of plain.all()) seal.run(box.seal(row.headers), row.id);
   }).immediate();
+}
+
+/**
+ * A database may hold sealed channel secrets and no sealed header (no site yet): the first channel with a sealed
+ * field proves the key then, and a wrong one stops the start naming that channel.
+ */
+function proveKeyOnChannels(db: Db, file: string, box: SecretSealer): void {
+  if (!tableExists(db, 'channels')) return;
+  const sample = db
+    .prepare<[], { id: number; name: string; config: string }>(
+      `SELECT id, name, config FROM channels WHERE config LIKE '%"v1:%' ORDER BY id LIMIT 1`,
+    )
+    .get();
+  if (!sample) return;
+  let sealed: string | undefined;
+  try {
+    const parsed: unknown = JSON.parse(sample.config);
+    if (parsed && typeof parsed === 'object') sealed = Object.values(parsed).find((v): v is string => typeof v === 'string' && box.isSealed(v));
+  } catch {
+    return;
+  }
+  if (sealed === undefined) return;
+  try {
+    box.open(sealed);
+  } catch (err) {
+    throw new DatabaseOpenError(
+      `Cannot read the secrets of channel "${sample.name}" (id ${sample.id}) in ${file}: ${(err as Error).message}`,
+    );
+  }
 }
 
 export interface ResealOutcome {

@@ -6,12 +6,15 @@ import type { TestEvent } from './alerts/event';
 import { getConfig } from './config';
 import { AppError } from './errors';
 import { fieldErrors } from './schemas';
+import { ChannelSecretError, openChannel, sealChannelConfig } from './secrets/channel-config';
+import { secretBoxOf } from './store';
 import { assertTargetAllowed, type Resolve } from './target-check';
 import type { TargetPolicy } from './target-policy';
 
 /**
  * The channel verbs every door uses (REST API, pages): validate with the channel type's own schema, vet every
- * address the channel will contact, keep secrets in, and never send them back out.
+ * address the channel will contact, keep secrets in (sealed at rest, lib/secrets/channel-config.ts), and never
+ * send them back out.
  */
 
 /** Attempts in a row without a delivery after which a channel is flagged as failing. */
@@ -144,10 +147,41 @@ export function parseChannelId(raw: string): number {
   return id;
 }
 
+/**
+ * The channel with its secrets opened, for showing (masked, lib/api/present-channel.ts) and nothing else. A
+ * secret that does not open with this key stays sealed here: it shows as `set` all the same, and the edit or
+ * send that needs it says which channel it is.
+ */
 export function getChannel(store: Store, id: number): ChannelRecord {
   const channel = store.getChannel(id);
   if (!channel) throw new AppError('not_found', `No channel with id ${id}`);
-  return channel;
+  return forShowing(store, channel);
+}
+
+/** Every channel, secrets opened for showing as getChannel. */
+export function listChannels(store: Store): ChannelRecord[] {
+  return store.listChannels().map((c) => forShowing(store, c));
+}
+
+function forShowing(store: Store, channel: ChannelRecord): ChannelRecord {
+  try {
+    return openChannel(store, channel);
+  } catch (err) {
+    if (err instanceof ChannelSecretError) return channel;
+    throw err;
+  }
+}
+
+/** The channel with its secrets opened, or an error naming it when they do not open with this key. */
+function openForUse(store: Store, id: number): ChannelRecord {
+  const channel = store.getChannel(id);
+  if (!channel) throw new AppError('not_found', `No channel with id ${id}`);
+  try {
+    return openChannel(store, channel);
+  } catch (err) {
+    if (err instanceof ChannelSecretError) throw new AppError('internal', `Cannot use ${err.message}`);
+    throw err;
+  }
 }
 
 export async function createChannel(store: Store, input: unknown, vet: VetOptions = {}): Promise<ChannelRecord> {
@@ -155,38 +189,42 @@ export async function createChannel(store: Store, input: unknown, vet: VetOption
   const config = validateConfig(body.type, body.config);
   await vetTargets(body.type, config, vet);
   const sites = knownSites(store, body.sites ?? []);
-  return store.inTransaction(() => {
-    const created = store.createChannel({
+  const sealed = sealChannelConfig(secretBoxOf(store), body.type, config);
+  const created = store.inTransaction(() => {
+    const row = store.createChannel({
       name: body.name,
       type: body.type,
-      config,
+      config: sealed,
       isDefault: body.isDefault ?? false,
       enabled: body.enabled ?? true,
     });
-    if (sites.length > 0) store.setSitesOfChannel(created.id, sites);
-    return created;
+    if (sites.length > 0) store.setSitesOfChannel(row.id, sites);
+    return row;
   });
+  return { ...created, config };
 }
 
 export async function updateChannel(store: Store, id: number, input: unknown, vet: VetOptions = {}): Promise<ChannelRecord> {
   const body = parseOrThrow(patchSchema, input);
-  const current = getChannel(store, id);
+  const current = openForUse(store, id);
   if (body.type !== undefined && body.type !== current.type) {
     throw invalid({ type: 'cannot be changed; add a new channel of the other type' });
   }
-  let config: Record<string, unknown> | undefined;
+  let config = current.config;
   if (body.config !== undefined) {
     config = validateConfig(current.type, unmask(current.type, body.config, current.config));
     await vetTargets(current.type, config, vet);
   }
   const sites = body.sites === undefined ? undefined : knownSites(store, body.sites);
+  // Sealed on every write, config changed or not, so a row from before sealing is sealed by its first edit.
+  const sealed = sealChannelConfig(secretBoxOf(store), current.type, config);
   const updated = store.inTransaction(() => {
-    const next = store.updateChannel(id, { name: body.name, isDefault: body.isDefault, enabled: body.enabled, config });
+    const next = store.updateChannel(id, { name: body.name, isDefault: body.isDefault, enabled: body.enabled, config: sealed });
     if (next && sites !== undefined) store.setSitesOfChannel(id, sites);
     return next;
   });
   if (!updated) throw new AppError('not_found', `No channel with id ${id}`);
-  return updated;
+  return { ...updated, config };
 }
 
 export function deleteChannel(store: Store, id: number): void {
@@ -203,7 +241,17 @@ export interface TestOutcome {
 
 /** Sends a real `test` message through the channel now, logs the attempt, and says how it went. */
 export async function testChannel(store: Store, id: number, now = Date.now()): Promise<TestOutcome> {
-  const channel = getChannel(store, id);
+  const stored = store.getChannel(id);
+  if (!stored) throw new AppError('not_found', `No channel with id ${id}`);
+  let channel: ChannelRecord;
+  try {
+    channel = openChannel(store, stored);
+  } catch (err) {
+    if (!(err instanceof ChannelSecretError)) throw err;
+    // Logged like any failed attempt, so the channel's page shows why nothing was sent.
+    store.recordAttempt({ outboxId: null, channelId: id, at: now, durationMs: 0, outcome: 'failed', statusCode: null, error: err.message });
+    return { delivered: false, status: null, error: err.message, durationMs: 0 };
+  }
   const publicUrl = getConfig().publicUrl;
   const event: TestEvent = {
     kind: 'test',

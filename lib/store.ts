@@ -39,7 +39,13 @@ export function openAppStore(file: string, secretKey?: Buffer): Store {
   return store;
 }
 
-const boxes = new WeakMap<Store, SecretBox>();
+/**
+ * Each store's box, on globalThis for the reason the store is: a store opened by one of Next.js's module graphs
+ * (instrumentation) is used by another (route handlers), which would see an empty map of its own.
+ */
+const BOXES = Symbol.for('upbeat.secret-boxes');
+type BoxHolder = { [BOXES]?: WeakMap<Store, SecretBox> };
+const boxes = ((globalThis as BoxHolder)[BOXES] ??= new WeakMap<Store, SecretBox>());
 
 /**
  * The box `store` seals its secrets with, for lib/ code that keeps secrets inside its own JSON (a channel's

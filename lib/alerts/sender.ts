@@ -1,4 +1,5 @@
 import type { DueOutboxRow, Store } from '../../db';
+import { ChannelSecretError, openStoredConfig } from '../secrets/channel-config';
 import type { SendContext, SendOutcome } from './channel';
 import { sendThrough } from './channels';
 import { queueCertificateWarnings } from './cert-expiry';
@@ -202,11 +203,23 @@ export function startSender(options: SenderOptions): Sender {
     }
     const event = parseEvent(row.payload);
     if (event === null) return { delivered: false, retryable: false, status: null, error: 'unreadable message' };
-    let config: unknown;
+    let stored: unknown;
     try {
-      config = JSON.parse(row.channelConfig);
+      stored = JSON.parse(row.channelConfig);
     } catch {
       return { delivered: false, retryable: false, status: null, error: 'unreadable channel config' };
+    }
+    let config: unknown = stored;
+    if (stored !== null && typeof stored === 'object' && !Array.isArray(stored)) {
+      try {
+        const channel = { id: row.channelId, name: row.channelName, type: row.channelType };
+        config = openStoredConfig(store, channel, stored as Record<string, unknown>);
+      } catch (err) {
+        if (!(err instanceof ChannelSecretError)) throw err;
+        // Never sent with a sealed value in place of the secret. Kept for retry: with the right key back (a
+        // restart), the message still goes out.
+        return { delivered: false, retryable: true, status: null, error: err.message };
+      }
     }
     return sendThrough(row.channelType, config, event, ctx);
   };

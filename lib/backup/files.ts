@@ -57,6 +57,14 @@ export function removeWithSideFiles(file: string): void {
   for (const f of [file, ...SIDE_SUFFIXES.map((s) => file + s)]) fs.rmSync(f, { force: true });
 }
 
+/**
+ * removeWithSideFiles on the thread pool. Unlinking a file of hundreds of megabytes frees its extents and can
+ * take tens of milliseconds: never on the checker's event loop.
+ */
+export async function removeWithSideFilesAsync(file: string): Promise<void> {
+  for (const f of [file, ...SIDE_SUFFIXES.map((s) => file + s)]) await fs.promises.rm(f, { force: true });
+}
+
 /** 2025-01-31T12:00:00.123Z → "2025-01-31T12-00-00.123Z": sorts by time, valid in every file system. */
 export function fileStamp(at: number): string {
   return new Date(at).toISOString().replaceAll(':', '-');

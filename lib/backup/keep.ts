@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileStamp, parseFileStamp, removeWithSideFiles } from './files';
+import { fileStamp, parseFileStamp, removeWithSideFilesAsync } from './files';
 
 /**
  * The scheduled backups in a folder: named `upbeat-<time>.db` by the time their copy began, so the folder
@@ -41,12 +41,12 @@ export function listBackups(dir: string): BackupFile[] {
 
 /**
  * Deletes all but the `keep` newest scheduled backups in `dir`, and partial files left by a process that died
- * mid-copy (a live process's partial file is its work in progress). Returns the files deleted.
+ * mid-copy (a live process's partial file is its work in progress). Returns the files deleted; the unlinking runs on the thread pool.
  */
-export function pruneBackups(dir: string, keep: number): string[] {
+export async function pruneBackups(dir: string, keep: number): Promise<string[]> {
   const deleted: string[] = [];
   for (const old of listBackups(dir).slice(Math.max(1, keep))) {
-    removeWithSideFiles(old.file);
+    await removeWithSideFilesAsync(old.file);
     deleted.push(old.file);
   }
   let names: string[] = [];
@@ -58,7 +58,7 @@ export function pruneBackups(dir: string, keep: number): string[] {
   for (const name of names) {
     const m = PARTIAL.exec(name);
     if (m && !isAlive(Number(m[1]))) {
-      removeWithSideFiles(path.join(dir, name));
+      await removeWithSideFilesAsync(path.join(dir, name));
       deleted.push(path.join(dir, name));
     }
   }

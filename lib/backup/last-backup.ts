@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { fsyncDir } from './files';
+import { fsyncDirAsync } from './files';
 
 /**
  * What Settings → Storage shows about backups: the newest one made of a database (by `npm run backup` or the
@@ -43,22 +43,23 @@ export function readBackupRecord(dbFile: string): BackupRecord {
 }
 
 /** Notes a finished backup (and clears a failure older than it). */
-export function noteBackup(dbFile: string, last: LastBackup): void {
-  write(dbFile, { last, failure: null });
+export function noteBackup(dbFile: string, last: LastBackup): Promise<void> {
+  return write(dbFile, { last, failure: null });
 }
 
 /** Notes a scheduled backup that failed, keeping the last good one. */
-export function noteBackupFailure(dbFile: string, at: number, message: string): void {
-  write(dbFile, { ...readBackupRecord(dbFile), failure: { at, message } });
+export function noteBackupFailure(dbFile: string, at: number, message: string): Promise<void> {
+  return write(dbFile, { ...readBackupRecord(dbFile), failure: { at, message } });
 }
 
-function write(dbFile: string, record: BackupRecord): void {
+/** Written and flushed on the thread pool: right after a large copy, a flush can wait on the disk a while. */
+async function write(dbFile: string, record: BackupRecord): Promise<void> {
   const file = recordFileOf(dbFile);
   const temp = `${file}.${process.pid}`;
   try {
-    fs.writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`);
-    fs.renameSync(temp, file);
-    fsyncDir(path.dirname(file));
+    await fs.promises.writeFile(temp, `${JSON.stringify(record, null, 2)}\n`);
+    await fs.promises.rename(temp, file);
+    await fsyncDirAsync(path.dirname(file));
   } catch (err) {
     fs.rmSync(temp, { force: true });
     // The backup itself is made; only the page's note of it is missing.

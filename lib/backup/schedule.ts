@@ -43,8 +43,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Scheduled backups, in the checker's process beside the pruner: every `everyMs` a consistent copy into `dir`
- * named by its time, then all but the newest `keep` deleted. The copy steps a few hundred pages at a time with
- * a turn of the event loop between steps, so the checker's timers run on time while it copies. The time of the
+ * named by its time, then all but the newest `keep` deleted. The copy runs on a thread of its own and the files
+ * are deleted and flushed on the thread pool, so the checker's timers run on time while it backs up. The time of the
  * newest backup in `dir` decides the first one, so a restart neither skips a backup nor makes an extra one.
  */
 export function startBackupSchedule(options: BackupScheduleOptions): BackupSchedule {
@@ -68,13 +68,13 @@ export function startBackupSchedule(options: BackupScheduleOptions): BackupSched
         scheduled: true,
         now: () => at,
       });
-      const deleted = pruneBackups(options.dir, options.keep);
+      const deleted = await pruneBackups(options.dir, options.keep);
       options.onDone?.({ result, error: null, deleted });
       return result;
     } catch (err) {
       const error = err as Error;
       if (!(err instanceof BackupError && err.code === 'aborted')) {
-        noteBackupFailure(options.dbFile, at, error.message);
+        await noteBackupFailure(options.dbFile, at, error.message);
         options.onDone?.({ result: null, error, deleted: [] });
       }
       throw err;

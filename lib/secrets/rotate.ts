@@ -3,6 +3,7 @@ import { resealSecrets } from '../../db';
 import { holdExclusively } from '../../db/backup';
 import { openAppStore } from '../store';
 import { SecretBox } from './box';
+import { sealClearChannelSecrets } from './channel-config';
 import { encodeKey, keyFileFor, loadSecretBox, newKey, writeKeyFile } from './key';
 
 export class RotateKeyError extends Error {}
@@ -33,9 +34,16 @@ export function rotateSecretKey(dbPath: string, envKey: Buffer | undefined, key:
   const to = new SecretBox(key, envKey ? 'the new key' : `the new key file ${keyFileFor(dbPath)}`);
   // Opening with the current key proves it right and seals any value still in clear before the move.
   const store = openAppStore(dbPath, envKey);
+  // Channel secrets still in clear are sealed with the current key first, in the same transaction as the move,
+  // so they move with the rest and a failure leaves every row as it was.
+  const move = () =>
+    store.db.transaction(() => {
+      sealClearChannelSecrets(store);
+      return resealSecrets(store.db, from, to);
+    }).immediate();
   try {
     if (envKey) {
-      const { values } = resealSecrets(store.db, from, to);
+      const { values } = move();
       return { values, keyFile: null, printedKey: encodeKey(key) };
     }
     const keyFile = keyFileFor(dbPath);
@@ -44,7 +52,7 @@ export function rotateSecretKey(dbPath: string, envKey: Buffer | undefined, key:
     writeKeyFile(next, key);
     let values: number;
     try {
-      ({ values } = resealSecrets(store.db, from, to));
+      ({ values } = move());
     } catch (err) {
       fs.rmSync(next, { force: true });
       throw err;

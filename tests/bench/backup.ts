@@ -271,7 +271,7 @@ async function main() {
     const quietLoop = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
     loop.reset();
 
-    log('scheduled backup (the checker’s own code path, 1 MiB steps)');
+    log('scheduled backup (the checker’s own code path: the copy on its own thread, 1 MiB steps)');
     const backups = path.join(work, 'scheduled');
     const schedule = startBackupSchedule({ dbFile: file, dir: backups, everyMs: 24 * 3_600_000, firstAfterMs: 24 * 3_600_000, keep: 1 });
     const walBefore = fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0;
@@ -289,18 +289,19 @@ async function main() {
     store.close();
 
     rows.push({
-      measure: 'Scheduled backup inside the checker (1 MiB steps, checker running)',
+      measure: 'Scheduled backup inside the checker (copy on its own thread, 1 MiB steps, checker running)',
       result: secs(scheduled.tookMs),
       target: '—',
       ratio: `${mb(scheduled.bytes)}; ${rate(scheduled.bytes, scheduled.tookMs)}; ${num(scheduled.tookMs / copyMs, 1)}× the CLI's copy`,
       met: '—',
     });
-    const lagLimit = Math.max(10, 2 * quiet.p99);
+    // Within 2 ms of quiet counts as met too: below that the ratio measures timer noise, not the backup.
+    const lagLimit = Math.max(quiet.p99 + 2, 1.2 * quiet.p99);
     rows.push({
       measure: `Checker start lag p50 / p99 / max while it backs up (${num(siteCount)} sites every ${flags.intervalS} s)`,
       result: lagText(during),
-      target: `p99 ≤ 2 × quiet (floor 10 ms)`,
-      ratio: `quiet: ${lagText(quiet)}; ${num(during.count)} vs ${num(quiet.count)} checks`,
+      target: `p99 ≤ 1.2 × quiet`,
+      ratio: `${num(during.p99 / Math.max(1, quiet.p99), 2)}× quiet (${lagText(quiet)}); ${num(during.count)} vs ${num(quiet.count)} checks`,
       met: during.p99 <= lagLimit ? 'yes' : 'no',
     });
     rows.push({

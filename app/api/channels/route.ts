@@ -1,6 +1,6 @@
 import { handle, json, readJson } from '@/app/_server/http';
 import { presentChannel } from '@/lib/api/present-channel';
-import { createChannel } from '@/lib/channels';
+import { createChannel, listChannels } from '@/lib/channels';
 import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';
@@ -11,7 +11,7 @@ const OWNER_ONLY = { access: 'write' } as const;
 export const GET = handle((_req: Request) => {
   const store = getStore();
   const health = store.channelHealth();
-  const channels = store.listChannels().map((c) => presentChannel(c, health.get(c.id), store.sitesOfChannel(c.id)));
+  const channels = listChannels(store).map((c) => presentChannel(c, health.get(c.id), store.sitesOfChannel(c.id)));
   return json({ channels });
 }, OWNER_ONLY);
 

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { presentChannel } from '@/lib/api/present-channel';
+import { listChannels } from '@/lib/channels';
 import { requireViewer } from '@/app/_server/auth-page';
 import { getStore } from '@/lib/store';
 import { Notifications } from './notifications';
@@ -16,7 +17,7 @@ export default async function NotificationsPage() {
   if (!viewer.user) redirect('/login?next=%2Fsettings%2Fnotifications');
   const store = getStore();
   const health = store.channelHealth();
-  const channels = store.listChannels().map((c) => presentChannel(c, health.get(c.id), store.sitesOfChannel(c.id)));
+  const channels = listChannels(store).map((c) => presentChannel(c, health.get(c.id), store.sitesOfChannel(c.id)));
   const sites = store.listSites().map((s) => ({ id: s.id, name: s.name }));
   return (
     <main id="main" className="container subpage">

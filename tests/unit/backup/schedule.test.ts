@@ -15,7 +15,7 @@ import { openAppStore } from '../../../lib/store';
 
 const HOUR = 3_600_000;
 
-test('keep-N deletes all but the newest scheduled backups and leaves every other file alone', (t) => {
+test('keep-N deletes all but the newest scheduled backups and leaves every other file alone', async (t) => {
   const dir = tempDir(t);
   const t0 = Date.UTC(2025, 0, 1);
   const names = [0, 5, 1, 4, 2, 3].map((h) => scheduledBackupName(t0 + h * HOUR));
@@ -32,7 +32,7 @@ test('keep-N deletes all but the newest scheduled backups and leaves every other
     listBackups(dir).map((b) => b.at),
     [5, 4, 3, 2, 1, 0].map((h) => t0 + h * HOUR),
   );
-  const deleted = pruneBackups(dir, 2).map((f) => path.basename(f));
+  const deleted = (await pruneBackups(dir, 2)).map((f) => path.basename(f));
   assert.deepEqual(deleted.sort(), [...[0, 1, 2, 3].map((h) => scheduledBackupName(t0 + h * HOUR)), dead].sort());
   assert.deepEqual(
     fs.readdirSync(dir).sort(),

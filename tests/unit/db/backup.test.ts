@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { backupDatabase, holdExclusively, inspectDatabaseFile, UnreadableDatabaseError } from '../../../db/backup';
+import { BackupAbortedError, backupDatabase, holdExclusively, inspectDatabaseFile, UnreadableDatabaseError } from '../../../db/backup';
 import { knownSchemaVersion } from '../../../db/connection';
 import { newCheck, newSite } from '../../helpers/factories';
 import { tempDir } from '../../helpers/temp-store';
@@ -23,7 +23,7 @@ function seeded(dir: string, sites = 20, checksPerSite = 300) {
   return { file, store, firstSite: store.listSites()[0]! };
 }
 
-test('a backup is the database as it was when the copy began, though another connection writes between every step', async (t) => {
+test('a backup is the database as it was when the copy began, though another connection writes as each step completes', async (t) => {
   const dir = tempDir(t);
   const { file, store, firstSite } = seeded(dir);
   t.after(() => store.close());
@@ -35,7 +35,7 @@ test('a backup is the database as it was when the copy began, though another con
     pagesPerStep: 1,
     onProgress: ({ remainingPages }) => {
       remaining.push(remainingPages);
-      // The checker's kind of write, through another connection, between two steps of the copy.
+      // The checker's kind of write, through another connection, while the copy's thread goes on stepping.
       store.recordChecks([newCheck(firstSite.id, Date.now() + written++)]);
     },
   });
@@ -53,6 +53,50 @@ test('a backup is the database as it was when the copy began, though another con
   assert.equal(copy.pragma('journal_mode', { simple: true }), 'delete');
   assert.equal(fs.existsSync(`${dest}-wal`), false);
   assert.equal(outcome.bytes, fs.statSync(dest).size);
+});
+
+test('the copy goes on while the caller’s event loop is held: it runs on a thread of its own', async (t) => {
+  const dir = tempDir(t);
+  const { file, store } = seeded(dir, 20, 600);
+  t.after(() => store.close());
+  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  const sourceBytes = fs.statSync(file).size;
+  const dest = path.join(dir, 'copy.db');
+  const copying = backupDatabase(file, dest, { pagesPerStep: 1 });
+  // Hold this thread without a single turn of its event loop until the copy has written most of the file; on
+  // this thread the copy could not take one step meanwhile. The deadline only keeps a failure from hanging.
+  const deadline = Date.now() + 30_000;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  let copied = 0;
+  while (Date.now() < deadline) {
+    copied = fs.existsSync(dest) ? fs.statSync(dest).size : 0;
+    if (copied >= sourceBytes * 0.9) break;
+    Atomics.wait(sleeper, 0, 0, 5);
+  }
+  assert.ok(copied >= sourceBytes * 0.9, `the copy reached ${copied} of ${sourceBytes} bytes while this thread was held`);
+  const outcome = await copying;
+  assert.equal(outcome.bytes, fs.statSync(dest).size);
+});
+
+test('a stop takes effect at the next step, and the promise rejects once the copy is closed', async (t) => {
+  const dir = tempDir(t);
+  const { file, store } = seeded(dir);
+  t.after(() => store.close());
+  const dest = path.join(dir, 'copy.db');
+  const controller = new AbortController();
+  let steps = 0;
+  const copying = backupDatabase(file, dest, {
+    pagesPerStep: 1,
+    signal: controller.signal,
+    onProgress: () => {
+      if (++steps === 5) controller.abort();
+    },
+  });
+  await assert.rejects(copying, (err: Error) => err instanceof BackupAbortedError);
+  assert.equal(steps, 5, 'no step is reported after the stop');
+  // Closed by its thread before the promise settled: nothing of it is left open to remove.
+  fs.rmSync(dest, { force: true });
+  assert.equal(fs.existsSync(dest), false);
 });
 
 test('inspecting a file reports damage, its schema version and whether it is Upbeat’s', (t) => {
