@@ -15,9 +15,46 @@ export const ERROR_KINDS = [
   'protocol',
   /** The address connected to is refused by the target policy (metadata, link-local, or private when blocked). */
   'blocked',
+  /** The response came, but one of the site's assertions (body, JSON, header, time, DNS answer) does not hold. */
+  'assertion',
+  /** A push site's ping did not arrive within its interval plus grace, or arrived reporting itself down. */
+  'push',
   'unknown',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** What a site checks: an HTTP(S) request, a TCP port (optionally TLS), a DNS record, or pings it receives. */
+export const SITE_KINDS = ['http', 'tcp', 'dns', 'push'] as const;
+export type SiteKind = (typeof SITE_KINDS)[number];
+
+export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'] as const;
+export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
+
+export const JSON_PATH_OPS = ['==', '!=', '<', '<=', '>', '>='] as const;
+export type JsonPathOp = (typeof JSON_PATH_OPS)[number];
+
+export const HEADER_OPS = ['equals', 'contains', 'matches'] as const;
+export type HeaderOp = (typeof HEADER_OPS)[number];
+
+/**
+ * One thing a response must show for the check to pass (all of a site's must hold). Body assertions read the
+ * kept part of the body (the first 64 KiB); a failure is the error kind `assertion`.
+ */
+export type Assertion =
+  | { type: 'body-contains' | 'body-not-contains'; value: string; ignoreCase?: boolean }
+  | { type: 'body-matches'; pattern: string; flags?: string }
+  | { type: 'json-path'; path: string; op: JsonPathOp; value: string | number | boolean | null }
+  | { type: 'header'; name: string; op: HeaderOp; value: string }
+  | { type: 'response-time'; belowMs: number };
+export type AssertionType = Assertion['type'];
+export const ASSERTION_TYPES = [
+  'body-contains',
+  'body-not-contains',
+  'body-matches',
+  'json-path',
+  'header',
+  'response-time',
+] as const satisfies readonly AssertionType[];
 
 export const SITE_STATES = ['pending', 'up', 'degraded', 'down', 'paused'] as const;
 export type SiteState = (typeof SITE_STATES)[number];
