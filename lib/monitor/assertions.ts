@@ -29,7 +29,8 @@ const PREVIEW_CHARS = 80;
 /** `"<html>Maintenance…"`: the start of a text, on one line, quoted. */
 function preview(text: string, chars = PREVIEW_CHARS): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return JSON.stringify(flat.length <= chars ? flat : `${flat.slice(0, chars)}…`);
+  // Plain quotes, not JSON escapes: the text is for people reading an alert.
+  return `"${flat.length <= chars ? flat : `${flat.slice(0, chars)}…`}"`;
 }
 
 function quote(value: unknown): string {
