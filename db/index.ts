@@ -13,6 +13,7 @@ import { createStatusStore } from './site-status';
 import { prepareSecrets, type SecretSealer } from './secrets';
 import { createIncidentVerbs, createIncidentWriter, type IncidentVerbs } from './incidents';
 import { createOutboxWriter } from './outbox-write';
+import { createPushVerbs, type PushVerbs } from './push';
 import type { DecideState, DescribeAlert } from '../lib/domain';
 
 export { DatabaseOpenError } from './connection';
@@ -22,6 +23,7 @@ export type { IncidentQuery, IncidentSummary } from './incidents';
 export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
 export type { SelfReport } from './self-report';
+export type { PushWatch } from './push';
 export type { ChannelHealth, ChannelPatch, ChannelRecord, NewChannel } from './channels';
 export type {
   AttemptOutcome,
@@ -49,7 +51,8 @@ export interface Store
     IncidentVerbs,
     ChannelVerbs,
     DeliveryVerbs,
-    AlertWatchVerbs {
+    AlertWatchVerbs,
+    PushVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -105,6 +108,7 @@ export function openStore(file: string, policy: StorePolicy): Store {
     ...createChannelVerbs(db),
     ...createDeliveryVerbs(db),
     ...createAlertWatchVerbs(db),
+    ...createPushVerbs(db),
     close: () => {
       if (db.open) db.close();
     },

@@ -96,6 +96,12 @@ export interface TlsInfo {
  */
 export interface SiteSettings {
   name: string;
+  /** What is checked (default `http`); decides what `url` holds and which of the settings below apply. */
+  kind: SiteKind;
+  /**
+   * http: `http(s)://…`; tcp: `tcp://host:port` (`tls://host:port` to handshake too); dns: `dns://name`;
+   * push: `push:` (a push site is reached through its ping URL, not the other way round).
+   */
   url: string;
   method: HttpMethod;
   intervalSeconds: number;
@@ -116,6 +122,25 @@ export interface SiteSettings {
   degradedAboveMs: number | null;
   /** While down, a "still down" reminder this often; null: none. */
   remindEveryMinutes: number | null;
+  /** What the response must show, all of them (http; `response-time` for every kind but push). */
+  assertions: Assertion[];
+  /** http: a request body (POST, PUT, PATCH) and its content type; null: none. */
+  requestBody: string | null;
+  requestContentType: string | null;
+  /** https and tls://: false accepts any certificate (still recording its expiry and issuer). */
+  tlsVerify: boolean;
+  /** https and tls://: CA certificate(s) in PEM to trust in place of the bundled roots; null: the bundled ones. */
+  caPem: string | null;
+  /** https and tls://: the name sent as Host/SNI and checked against the certificate; null: the URL's host. */
+  hostHeader: string | null;
+  /** dns: the record type asked for. */
+  dnsRecordType: DnsRecordType;
+  /** dns: `ip` or `ip:port` of the server asked; null: the system's resolvers. */
+  dnsServer: string | null;
+  /** dns: values that must all be in the answer; empty: any answer is up. */
+  dnsExpected: string[];
+  /** push: seconds after the interval before a missing ping counts as down. */
+  pushGraceSeconds: number;
 }
 
 /** Every key of SiteSettings, in the order the API shows them; the `satisfies` keeps the list complete. */
@@ -134,6 +159,17 @@ export const SITE_SETTING_KEYS = Object.keys({
   retryIntervalSeconds: 0,
   degradedAboveMs: 0,
   remindEveryMinutes: 0,
+  kind: 0,
+  assertions: 0,
+  requestBody: 0,
+  requestContentType: 0,
+  tlsVerify: 0,
+  caPem: 0,
+  hostHeader: 0,
+  dnsRecordType: 0,
+  dnsServer: 0,
+  dnsExpected: 0,
+  pushGraceSeconds: 0,
 } satisfies Record<keyof SiteSettings, 0>) as readonly (keyof SiteSettings)[];
 
 /** The alert settings a new site may leave out, and what it gets then. */
@@ -146,8 +182,36 @@ export const ALERT_SETTING_DEFAULTS = {
 } as const satisfies Partial<SiteSettings>;
 export type AlertSettingKey = keyof typeof ALERT_SETTING_DEFAULTS;
 
+/** The check-kind settings a new site may leave out, and what it gets then: an HTTP check as before. */
+export type KindSettingKey =
+  | 'kind'
+  | 'assertions'
+  | 'requestBody'
+  | 'requestContentType'
+  | 'tlsVerify'
+  | 'caPem'
+  | 'hostHeader'
+  | 'dnsRecordType'
+  | 'dnsServer'
+  | 'dnsExpected'
+  | 'pushGraceSeconds';
+export const KIND_SETTING_DEFAULTS: Readonly<Pick<SiteSettings, KindSettingKey>> = {
+  kind: 'http',
+  assertions: [],
+  requestBody: null,
+  requestContentType: null,
+  tlsVerify: true,
+  caPem: null,
+  hostHeader: null,
+  dnsRecordType: 'A',
+  dnsServer: null,
+  dnsExpected: [],
+  pushGraceSeconds: 60,
+};
+
 /** A site's settings as a create takes them: the alert settings default (ALERT_SETTING_DEFAULTS). */
-export type NewSiteSettings = Omit<SiteSettings, AlertSettingKey> & Partial<Pick<SiteSettings, AlertSettingKey>>;
+export type NewSiteSettings = Omit<SiteSettings, AlertSettingKey | KindSettingKey> &
+  Partial<Pick<SiteSettings, AlertSettingKey | KindSettingKey>>;
 
 /** A site as the rest of the app sees it. Times are epoch milliseconds. */
 export interface Site extends SiteSettings {

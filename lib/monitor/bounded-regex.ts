@@ -32,13 +32,3 @@ export function testBounded(pattern: string, flags: string, input: string, limit
     sandbox.input = '';
   }
 }
-
-/** Null when `pattern` compiles with `flags`, else the reason (for validation when a site is saved). */
-export function regexProblem(pattern: string, flags: string): string | null {
-  try {
-    new RegExp(pattern, flags);
-    return null;
-  } catch (err) {
-    return (err as Error).message;
-  }
-}

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { CheckError, DnsRecordType } from '../../domain';
 import { classifyError } from '../classify';
 import { untilAborted } from '../connector';
+import { parseDnsServer } from '../../target-syntax';
 import { checkSignal, EMPTY_BODY, explainStop, truncate, Verdict, type CheckResult, type ProbeOptions } from './result';
 
 
@@ -27,22 +28,6 @@ export interface DnsTarget {
 /** The name a DNS target resolves. */
 export function dnsNameOf(url: string): string {
   return url.replace(/^dns:\/\//i, '').replace(/\/+$/, '');
-}
-
-/** Address and port of a DNS server given as `ip`, `ip:port` or `[ipv6]:port`, or the reason it is not one. */
-export function parseDnsServer(text: string): { address: string; port: number } | string {
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  const plain = /^([^:]+)(?::(\d+))?$/.exec(text);
-  let address: string;
-  let portText: string | undefined;
-  if (bracketed) [, address = '', portText] = bracketed;
-  else if (net.isIPv6(text)) address = text;
-  else if (plain) [, address = '', portText] = plain;
-  else return 'must be an IP address, optionally with :port';
-  if (net.isIP(address) === 0) return 'must be an IP address, optionally with :port';
-  const port = portText === undefined ? 53 : Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return 'has a port outside 1-65535';
-  return { address, port };
 }
 
 /** The answer as one line per record, in the resolver's order. */

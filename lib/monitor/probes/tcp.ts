@@ -2,13 +2,16 @@ import dns from 'node:dns';
 import type { CheckError } from '../../domain';
 import { openConnection, PhaseClock, type ConnectSeen, type LookupFn } from '../connector';
 import { explainFailure } from './explain';
-import { checkSignal, EMPTY_BODY, truncate, Verdict, type CheckResult, type ProbeOptions } from './result';
+import { parseTcpUrl } from '../../target-syntax';
+import { checkSignal, EMPTY_BODY, Verdict, type CheckResult, type ProbeOptions } from './result';
 
 /**
  * A TCP check: `tcp://host:port` is up when a connection opens; `tls://host:port` also completes a TLS handshake
  * straight after connecting (SMTPS, LDAPS, IMAPS …) and records the certificate's expiry and issuer. Resolve,
  * connect and handshake are timed like an HTTP check's; nothing is written to the peer.
  */
+export { parseTcpUrl };
+
 export interface TcpTarget {
   kind: 'tcp';
   /** `tcp://host:port` or `tls://host:port`. */
@@ -18,21 +21,6 @@ export interface TcpTarget {
   caPem?: string;
   /** Sent as SNI and checked against the certificate in place of the URL's host. */
   hostHeader?: string;
-}
-
-/** Host and port of a `tcp://` or `tls://` URL, or the reason it is not one. */
-export function parseTcpUrl(text: string): { protocol: 'tcp:' | 'tls:'; host: string; port: number } | string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return `not a valid URL: ${truncate(text, 100)}`;
-  }
-  if (url.protocol !== 'tcp:' && url.protocol !== 'tls:') return `not a tcp:// or tls:// URL: ${truncate(text, 100)}`;
-  const port = Number(url.port);
-  if (url.port === '' || !Number.isInteger(port) || port < 1 || port > 65535) return 'needs a port (tcp://host:port)';
-  const h = url.hostname;
-  return { protocol: url.protocol, host: h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h, port };
 }
 
 const defaultLookup: LookupFn = (hostname, opts) => dns.promises.lookup(hostname, opts);
