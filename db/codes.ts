@@ -12,6 +12,8 @@ const KIND_TO_CODE: Record<ErrorKind, number> = {
   protocol: 8,
   unknown: 9,
   blocked: 10,
+  assertion: 11,
+  push: 12,
 };
 
 const CODE_TO_KIND = new Map<number, ErrorKind>(

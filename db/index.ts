@@ -14,6 +14,7 @@ import { prepareSecrets, type SecretSealer } from './secrets';
 import { createIncidentVerbs, createIncidentWriter, type IncidentVerbs } from './incidents';
 import { createIncidentNoticeVerbs, type IncidentNoticeVerbs } from './incident-notices';
 import { createOutboxWriter } from './outbox-write';
+import { createPushVerbs, type PushVerbs } from './push';
 import type { DecideState, DescribeAlert } from '../lib/domain';
 import { createBadgeVerbs, type BadgeVerbs } from './badges';
 import { createMetricVerbs, type MetricVerbs } from './metrics';
@@ -31,6 +32,7 @@ export type { SelfReport } from './self-report';
 export type { MetricCheck, MetricSite } from './metrics';
 export type { PageIncident, SiteDay, StatusPage, StatusPageEntry, StatusPageFields, StatusPageSite } from './status-pages';
 export type { NewPost, PostKind, PostStatus, PostUpdate, StatusPost } from './status-posts';
+export type { PushWatch } from './push';
 export type { ChannelHealth, ChannelPatch, ChannelRecord, NewChannel } from './channels';
 export type {
   AttemptOutcome,
@@ -63,7 +65,8 @@ export interface Store
     BadgeVerbs,
     MetricVerbs,
     StatusPageVerbs,
-    StatusPostVerbs {
+    StatusPostVerbs,
+    PushVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -124,6 +127,7 @@ export function openStore(file: string, policy: StorePolicy): Store {
     ...createMetricVerbs(db),
     ...createStatusPageVerbs(db),
     ...createStatusPostVerbs(db),
+    ...createPushVerbs(db),
     close: () => {
       if (db.open) db.close();
     },

@@ -3,7 +3,7 @@ import { errorKindFromCode, fromMicros } from './codes';
 import type { StatusStore } from './site-status';
 import type { SecretSealer } from './secrets';
 import type { IncidentWriter } from './incidents';
-import { ALERT_SETTING_DEFAULTS } from '../lib/domain';
+import { ALERT_SETTING_DEFAULTS, KIND_SETTING_DEFAULTS } from '../lib/domain';
 import type { DecideState, LastCheck, NewSiteSettings, SiteSettings, SiteState, SiteWithLastCheck } from '../lib/domain';
 
 export type SitePatch = Partial<SiteSettings> & { channels?: readonly number[] };
@@ -40,6 +40,13 @@ const sealedStringMap = (name: string): Column<Record<string, string>> => ({
   },
 });
 
+/** A JSON array, written as given (the schema validated it) and read back as an array whatever is stored. */
+const jsonList = <T>(name: string): Column<T[]> => ({
+  name,
+  toDb: (value) => JSON.stringify(value),
+  fromDb: (value) => parseList(String(value)) as T[],
+});
+
 /** Each setting's column: the one place a site's settings and its row meet (reads, inserts and updates). */
 const SETTING_COLUMNS: { [K in keyof SiteSettings]-?: Column<SiteSettings[K]> } = {
   name: plain('name'),
@@ -56,6 +63,17 @@ const SETTING_COLUMNS: { [K in keyof SiteSettings]-?: Column<SiteSettings[K]> } 
   retryIntervalSeconds: plain('retry_interval_s'),
   degradedAboveMs: plain('degraded_above_ms'),
   remindEveryMinutes: plain('remind_every_min'),
+  kind: plain('kind'),
+  assertions: jsonList('assertions'),
+  requestBody: plain('request_body'),
+  requestContentType: plain('request_content_type'),
+  tlsVerify: flag('tls_verify'),
+  caPem: plain('ca_pem'),
+  hostHeader: plain('host_header'),
+  dnsRecordType: plain('dns_record_type'),
+  dnsServer: plain('dns_server'),
+  dnsExpected: jsonList('dns_expected'),
+  pushGraceSeconds: plain('push_grace_s'),
 };
 const SETTINGS = Object.entries(SETTING_COLUMNS) as [keyof SiteSettings, Column<unknown>][];
 const SETTING_NAMES = SETTINGS.map(([, column]) => column.name);
@@ -219,7 +237,7 @@ export function createSiteVerbs(
     getSite,
     createSite(site, now = Date.now()) {
       const { channels, ...settings } = site;
-      const created = createTx.immediate({ ...ALERT_SETTING_DEFAULTS, ...stripUndefined(settings) } as SiteSettings, channels, now);
+      const created = createTx.immediate({ ...ALERT_SETTING_DEFAULTS, ...KIND_SETTING_DEFAULTS, ...stripUndefined(settings) } as SiteSettings, channels, now);
       if (!created) throw new Error('site vanished right after insert');
       return created;
     },
@@ -246,4 +264,14 @@ function parseStringMap(json: string): Record<string, string> {
     // a row written by hand; treat as no headers
   }
   return {};
+}
+
+function parseList(json: string): unknown[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    if (Array.isArray(v)) return v;
+  } catch {
+    // a row written by hand; treat as empty
+  }
+  return [];
 }

@@ -15,9 +15,46 @@ export const ERROR_KINDS = [
   'protocol',
   /** The address connected to is refused by the target policy (metadata, link-local, or private when blocked). */
   'blocked',
+  /** The response came, but one of the site's assertions (body, JSON, header, time, DNS answer) does not hold. */
+  'assertion',
+  /** A push site's ping did not arrive within its interval plus grace, or arrived reporting itself down. */
+  'push',
   'unknown',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** What a site checks: an HTTP(S) request, a TCP port (optionally TLS), a DNS record, or pings it receives. */
+export const SITE_KINDS = ['http', 'tcp', 'dns', 'push'] as const;
+export type SiteKind = (typeof SITE_KINDS)[number];
+
+export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'] as const;
+export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
+
+export const JSON_PATH_OPS = ['==', '!=', '<', '<=', '>', '>='] as const;
+export type JsonPathOp = (typeof JSON_PATH_OPS)[number];
+
+export const HEADER_OPS = ['equals', 'contains', 'matches'] as const;
+export type HeaderOp = (typeof HEADER_OPS)[number];
+
+/**
+ * One thing a response must show for the check to pass (all of a site's must hold). Body assertions read the
+ * kept part of the body (the first 64 KiB); a failure is the error kind `assertion`.
+ */
+export type Assertion =
+  | { type: 'body-contains' | 'body-not-contains'; value: string; ignoreCase?: boolean }
+  | { type: 'body-matches'; pattern: string; flags?: string }
+  | { type: 'json-path'; path: string; op: JsonPathOp; value: string | number | boolean | null }
+  | { type: 'header'; name: string; op: HeaderOp; value: string }
+  | { type: 'response-time'; belowMs: number };
+export type AssertionType = Assertion['type'];
+export const ASSERTION_TYPES = [
+  'body-contains',
+  'body-not-contains',
+  'body-matches',
+  'json-path',
+  'header',
+  'response-time',
+] as const satisfies readonly AssertionType[];
 
 export const SITE_STATES = ['pending', 'up', 'degraded', 'down', 'paused'] as const;
 export type SiteState = (typeof SITE_STATES)[number];
@@ -59,6 +96,12 @@ export interface TlsInfo {
  */
 export interface SiteSettings {
   name: string;
+  /** What is checked (default `http`); decides what `url` holds and which of the settings below apply. */
+  kind: SiteKind;
+  /**
+   * http: `http(s)://…`; tcp: `tcp://host:port` (`tls://host:port` to handshake too); dns: `dns://name`;
+   * push: `push:` (a push site is reached through its ping URL, not the other way round).
+   */
   url: string;
   method: HttpMethod;
   intervalSeconds: number;
@@ -79,6 +122,25 @@ export interface SiteSettings {
   degradedAboveMs: number | null;
   /** While down, a "still down" reminder this often; null: none. */
   remindEveryMinutes: number | null;
+  /** What the response must show, all of them (http; `response-time` for every kind but push). */
+  assertions: Assertion[];
+  /** http: a request body (POST, PUT, PATCH) and its content type; null: none. */
+  requestBody: string | null;
+  requestContentType: string | null;
+  /** https and tls://: false accepts any certificate (still recording its expiry and issuer). */
+  tlsVerify: boolean;
+  /** https and tls://: CA certificate(s) in PEM to trust in place of the bundled roots; null: the bundled ones. */
+  caPem: string | null;
+  /** https and tls://: the name sent as Host/SNI and checked against the certificate; null: the URL's host. */
+  hostHeader: string | null;
+  /** dns: the record type asked for. */
+  dnsRecordType: DnsRecordType;
+  /** dns: `ip` or `ip:port` of the server asked; null: the system's resolvers. */
+  dnsServer: string | null;
+  /** dns: values that must all be in the answer; empty: any answer is up. */
+  dnsExpected: string[];
+  /** push: seconds after the interval before a missing ping counts as down. */
+  pushGraceSeconds: number;
 }
 
 /** Every key of SiteSettings, in the order the API shows them; the `satisfies` keeps the list complete. */
@@ -97,6 +159,17 @@ export const SITE_SETTING_KEYS = Object.keys({
   retryIntervalSeconds: 0,
   degradedAboveMs: 0,
   remindEveryMinutes: 0,
+  kind: 0,
+  assertions: 0,
+  requestBody: 0,
+  requestContentType: 0,
+  tlsVerify: 0,
+  caPem: 0,
+  hostHeader: 0,
+  dnsRecordType: 0,
+  dnsServer: 0,
+  dnsExpected: 0,
+  pushGraceSeconds: 0,
 } satisfies Record<keyof SiteSettings, 0>) as readonly (keyof SiteSettings)[];
 
 /** The alert settings a new site may leave out, and what it gets then. */
@@ -109,8 +182,36 @@ export const ALERT_SETTING_DEFAULTS = {
 } as const satisfies Partial<SiteSettings>;
 export type AlertSettingKey = keyof typeof ALERT_SETTING_DEFAULTS;
 
+/** The check-kind settings a new site may leave out, and what it gets then: an HTTP check as before. */
+export type KindSettingKey =
+  | 'kind'
+  | 'assertions'
+  | 'requestBody'
+  | 'requestContentType'
+  | 'tlsVerify'
+  | 'caPem'
+  | 'hostHeader'
+  | 'dnsRecordType'
+  | 'dnsServer'
+  | 'dnsExpected'
+  | 'pushGraceSeconds';
+export const KIND_SETTING_DEFAULTS: Readonly<Pick<SiteSettings, KindSettingKey>> = {
+  kind: 'http',
+  assertions: [],
+  requestBody: null,
+  requestContentType: null,
+  tlsVerify: true,
+  caPem: null,
+  hostHeader: null,
+  dnsRecordType: 'A',
+  dnsServer: null,
+  dnsExpected: [],
+  pushGraceSeconds: 60,
+};
+
 /** A site's settings as a create takes them: the alert settings default (ALERT_SETTING_DEFAULTS). */
-export type NewSiteSettings = Omit<SiteSettings, AlertSettingKey> & Partial<Pick<SiteSettings, AlertSettingKey>>;
+export type NewSiteSettings = Omit<SiteSettings, AlertSettingKey | KindSettingKey> &
+  Partial<Pick<SiteSettings, AlertSettingKey | KindSettingKey>>;
 
 /** A site as the rest of the app sees it. Times are epoch milliseconds. */
 export interface Site extends SiteSettings {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ALERT_SETTING_DEFAULTS, HTTP_METHODS, type SiteSettings } from './domain';
+import { ALERT_SETTING_DEFAULTS, HTTP_METHODS, KIND_SETTING_DEFAULTS, SITE_KINDS, type SiteKind, type SiteSettings } from './domain';
+import { kindFields, kindOfUrl, nameForTarget, normaliseTarget, settleKind } from './site-kinds';
 import { AppError } from './errors';
 import { DEFAULT_EXPECTED_STATUS, normaliseStatusSpec, parseStatusSpec } from './status-codes';
 
@@ -20,28 +21,15 @@ export const SITE_LIMITS = {
   remindEveryMinutes: { min: 1, max: 10080 },
 } as const;
 
+/**
+ * The target: an http(s) URL, `tcp://host:port`, `dns://name` — what fits is decided with the kind, on the whole
+ * site (`settleKind` in site-kinds.ts), which also normalises it.
+ */
 const urlField = z
   .string({ error: 'is required and must be a string' })
   .trim()
   .min(1, 'is required')
-  .max(SITE_LIMITS.urlMaxLength, `must be at most ${SITE_LIMITS.urlMaxLength} characters`)
-  .superRefine((value, ctx) => {
-    let u: URL;
-    try {
-      u = new URL(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not a valid URL (example: https://example.com/health)' });
-      return;
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-      ctx.addIssue({ code: 'custom', message: 'must start with http:// or https://' });
-      return;
-    }
-    if (u.username !== '' || u.password !== '') {
-      ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password' });
-    }
-  })
-  .transform((value) => new URL(value).href);
+  .max(SITE_LIMITS.urlMaxLength, `must be at most ${SITE_LIMITS.urlMaxLength} characters`);
 
 // Control characters would break tables, logs and CSV exports.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
@@ -171,6 +159,7 @@ const siteFields = {
   remindEveryMinutes: intField('minutes', SITE_LIMITS.remindEveryMinutes.min, SITE_LIMITS.remindEveryMinutes.max)
     .nullable()
     .optional(),
+  ...kindFields,
 } satisfies { [K in keyof SiteSettings]-?: z.ZodType<SiteSettings[K] | undefined> };
 
 const channelsField = z
@@ -180,20 +169,42 @@ const channelsField = z
   .max(100, 'must have at most 100 channels')
   .optional();
 
-export const siteCreateSchema = z.strictObject({ ...siteFields, channels: channelsField }, {
-  error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object'),
-});
+/**
+ * The URL against the kind (given, or read from the URL's scheme), reported beside the other fields' problems.
+ * Runs even when other fields failed, so every bad field is named at once.
+ */
+function targetFitsKind(required: boolean) {
+  return (value: { kind?: unknown; url?: unknown } | null, ctx: z.RefinementCtx) => {
+    if (typeof value !== 'object' || value === null) return;
+    const { kind, url } = value;
+    if (typeof url !== 'string' && !required) return;
+    const given = typeof url === 'string' ? url : undefined;
+    const k = SITE_KINDS.includes(kind as SiteKind) ? (kind as SiteKind) : kindOfUrl(given ?? '');
+    const target = normaliseTarget(k, given);
+    if ('problem' in target) ctx.addIssue({ code: 'custom', path: ['url'], message: target.problem });
+  };
+}
+// zod skips an object's refinements once a field failed; this one runs anyway (its value may be partial).
+const ALWAYS = { when: () => true } as unknown as undefined;
 
-export const sitePatchSchema = z.strictObject({ ...siteFields, url: urlField.optional(), channels: channelsField }, {
-  error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object'),
-});
+// The URL may be left out for a push site only.
+export const siteCreateSchema = z
+  .strictObject({ ...siteFields, url: urlField.optional(), channels: channelsField }, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object'),
+  })
+  .superRefine(targetFitsKind(true), ALWAYS);
+
+export const sitePatchSchema = z
+  .strictObject({ ...siteFields, url: urlField.optional(), channels: channelsField }, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : 'must be a JSON object'),
+  })
+  .superRefine(targetFitsKind(false), ALWAYS);
 
 export type SiteCreateInput = z.input<typeof siteCreateSchema>;
 
-/** A site's display name when the user gave none: its host, without a leading `www.`. */
-export function nameFromUrl(url: string): string {
-  const host = new URL(url).hostname.replace(/^www\./, '');
-  return host.slice(0, SITE_LIMITS.nameMaxLength);
+/** A site's display name when the user gave none: its host (without a leading `www.`), or what it checks. */
+export function nameFromUrl(url: string, kind: SiteKind = 'http'): string {
+  return nameForTarget(kind, url).slice(0, SITE_LIMITS.nameMaxLength);
 }
 
 /**
@@ -233,11 +244,16 @@ function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<
 /** Validates a new site and fills in the defaults; throws AppError('validation') naming each bad field. */
 export function validateNewSite(input: unknown): SiteSettings & { channels?: number[] } {
   const v = parseOrThrow(siteCreateSchema, input);
+  const kind = v.kind ?? kindOfUrl(v.url ?? '');
+  const method = v.method ?? 'GET';
+  const assertions = v.assertions ?? [];
+  const requestBody = v.requestBody ?? null;
+  const { url } = settleKind({ kind, url: v.url ?? '', assertions, requestBody, method });
   return {
     ...(v.channels === undefined ? {} : { channels: [...new Set(v.channels)] }),
-    url: v.url,
-    name: v.name && v.name.length > 0 ? v.name : nameFromUrl(v.url),
-    method: v.method ?? 'GET',
+    url,
+    name: v.name && v.name.length > 0 ? v.name : nameFromUrl(url, kind),
+    method,
     intervalSeconds: v.intervalSeconds ?? SITE_LIMITS.intervalSeconds.default,
     timeoutMs: v.timeoutMs ?? SITE_LIMITS.timeoutMs.default,
     expectedStatus: v.expectedStatus ?? DEFAULT_EXPECTED_STATUS,
@@ -249,10 +265,23 @@ export function validateNewSite(input: unknown): SiteSettings & { channels?: num
     retryIntervalSeconds: v.retryIntervalSeconds ?? ALERT_SETTING_DEFAULTS.retryIntervalSeconds,
     degradedAboveMs: v.degradedAboveMs ?? ALERT_SETTING_DEFAULTS.degradedAboveMs,
     remindEveryMinutes: v.remindEveryMinutes ?? ALERT_SETTING_DEFAULTS.remindEveryMinutes,
+    kind,
+    assertions,
+    requestBody,
+    requestContentType: v.requestContentType ?? KIND_SETTING_DEFAULTS.requestContentType,
+    tlsVerify: v.tlsVerify ?? KIND_SETTING_DEFAULTS.tlsVerify,
+    caPem: v.caPem ?? KIND_SETTING_DEFAULTS.caPem,
+    hostHeader: v.hostHeader ?? KIND_SETTING_DEFAULTS.hostHeader,
+    dnsRecordType: v.dnsRecordType ?? KIND_SETTING_DEFAULTS.dnsRecordType,
+    dnsServer: v.dnsServer ?? KIND_SETTING_DEFAULTS.dnsServer,
+    dnsExpected: v.dnsExpected ?? [],
+    pushGraceSeconds: v.pushGraceSeconds ?? KIND_SETTING_DEFAULTS.pushGraceSeconds,
   };
 }
 
-/** Validates a partial update; only the fields given are returned. */
+const KIND_KEYS = Object.keys(kindFields) as (keyof typeof kindFields)[];
+
+/** Validates a partial update; only the fields given are returned (the kind rules run on the merged site). */
 export function validateSitePatch(input: unknown): Partial<SiteSettings> & { channels?: number[] } {
   const v = parseOrThrow(sitePatchSchema, input);
   const patch: Partial<SiteSettings> & { channels?: number[] } = {};
@@ -272,5 +301,6 @@ export function validateSitePatch(input: unknown): Partial<SiteSettings> & { cha
   if (v.retryIntervalSeconds !== undefined) patch.retryIntervalSeconds = v.retryIntervalSeconds;
   if (v.degradedAboveMs !== undefined) patch.degradedAboveMs = v.degradedAboveMs;
   if (v.remindEveryMinutes !== undefined) patch.remindEveryMinutes = v.remindEveryMinutes;
+  for (const key of KIND_KEYS) if (v[key] !== undefined) (patch as Record<string, unknown>)[key] = v[key];
   return patch;
 }

@@ -1,9 +1,11 @@
 import type { Store } from '../db';
-import type { CheckRecord, SiteWithLastCheck } from './domain';
+import type { CheckRecord, SiteSettings, SiteWithLastCheck } from './domain';
+import { settleKind, targetHost } from './site-kinds';
+import { parseDnsServer } from './target-syntax';
 import { getConfig } from './config';
 import { AppError } from './errors';
 import { nameFromUrl, validateNewSite, validateSitePatch } from './schemas';
-import { assertTargetAllowed } from './target-check';
+import { assertHostAllowed, assertTargetAllowed } from './target-check';
 
 /**
  * The site verbs behind the REST API's route handlers (the site page uses parseSiteId too): validate with the
@@ -38,7 +40,7 @@ export async function createSite(
   limits: { maxSites: number } = { maxSites: getConfig().maxSites },
 ): Promise<SiteWithLastCheck> {
   const site = validateNewSite(input);
-  await assertTargetAllowed(site.url);
+  await assertKindTargetsAllowed(site);
   // Channels marked default are preselected for a new site that names none.
   site.channels ??= store.listChannels().filter((c) => c.isDefault).map((c) => c.id);
   assertChannelsExist(store, site.channels);
@@ -52,12 +54,30 @@ export async function createSite(
 export async function updateSite(store: Store, id: number, input: unknown): Promise<SiteWithLastCheck> {
   const patch = validateSitePatch(input);
   const current = getSite(store, id);
-  if (patch.url !== undefined) await assertTargetAllowed(patch.url);
+  const merged = { ...current, ...patch };
+  if (patch.url !== undefined || patch.kind !== undefined || patch.assertions !== undefined || patch.method !== undefined || patch.requestBody !== undefined) {
+    // The kind rules read several fields at once: judged on the site as it will be, and its URL normalised.
+    const settled = settleKind(merged);
+    if (patch.url !== undefined || patch.kind !== undefined) patch.url = settled.url;
+    merged.url = settled.url;
+  }
+  if (patch.url !== undefined || patch.dnsServer !== undefined) await assertKindTargetsAllowed(merged);
   if (patch.channels !== undefined) assertChannelsExist(store, patch.channels);
-  if (patch.name === '') patch.name = nameFromUrl(patch.url ?? current.url);
+  if (patch.name === '') patch.name = nameFromUrl(merged.url, merged.kind);
   const updated = store.updateSite(id, patch);
   if (!updated) throw new AppError('not_found', `No site with id ${id}`);
   return updated;
+}
+
+/** The target policy at save time for what the site connects to: its host, or for DNS its server. */
+async function assertKindTargetsAllowed(site: Pick<SiteSettings, 'kind' | 'url' | 'dnsServer'>): Promise<void> {
+  if (site.kind === 'http') return assertTargetAllowed(site.url);
+  const host = targetHost(site);
+  if (host !== null) await assertHostAllowed(host, 'url');
+  if (site.kind === 'dns' && site.dnsServer !== null) {
+    const server = parseDnsServer(site.dnsServer);
+    if (typeof server !== 'string') await assertHostAllowed(server.address, 'dnsServer');
+  }
 }
 
 function assertChannelsExist(store: Store, ids: readonly number[]): void {

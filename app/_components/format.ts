@@ -113,6 +113,8 @@ const KIND_WORDS: Record<CheckError['kind'], string> = {
   redirects: 'Redirects',
   protocol: 'Protocol',
   blocked: 'Blocked',
+  assertion: 'Assertion',
+  push: 'Push',
   unknown: 'Error',
 };
 

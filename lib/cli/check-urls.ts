@@ -367,13 +367,10 @@ async function runChecks(options: CheckOptions, list: UrlList, sink: Sink, io: C
   const tasks = list.urls.map((entry, index) =>
     limit(async () => {
       if (signal?.aborted) return;
-      const target: ProbeTarget = {
-        url: entry.url,
-        method: 'GET',
-        timeoutMs: options.timeoutMs,
-        expectedStatus,
-        followRedirects: true,
-      };
+      // `tcp://` and `tls://` lines are port checks; every other line is an HTTP check.
+      const target: ProbeTarget = /^(tcp|tls):/.test(entry.url)
+        ? { kind: 'tcp', url: entry.url, timeoutMs: options.timeoutMs }
+        : { url: entry.url, method: 'GET', timeoutMs: options.timeoutMs, expectedStatus, followRedirects: true };
       // Only the verdict is reported, so no body is kept.
       // Metadata and link-local addresses are refused here as in the monitor; private ones are allowed (a list of
       // internal hosts is the common case).

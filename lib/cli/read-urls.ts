@@ -1,4 +1,4 @@
-import { siteCreateSchema } from '../schemas';
+import { normaliseTarget } from '../site-kinds';
 
 /**
  * Parses the URL list the one-shot checker reads: one URL a line. Pure: the caller reads the file or stdin.
@@ -6,7 +6,8 @@ import { siteCreateSchema } from '../schemas';
  * - surrounding whitespace is trimmed, a leading byte-order mark dropped, `\n`, `\r\n` and `\r` all end a line;
  * - blank lines and lines starting with `#` are skipped, and so is a trailing comment after whitespace
  *   (`https://example.com/  # production`) — a URL cannot hold a bare space, so ` #` never cuts one short;
- * - every other line must be a URL the site form would accept (the same zod rule), else it is a bad line;
+ * - every other line must be a URL the site form would accept (the same rule), else it is a bad line:
+ *   http(s)://… for an HTTP check, `tcp://host:port` or `tls://host:port` for a port check;
  * - a URL listed again (after normalisation, so `HTTPS://Example.com` repeats `https://example.com/`) is kept
  *   once, at its first line, and the later line is reported as a duplicate.
  */
@@ -38,7 +39,6 @@ export interface UrlList {
   duplicates: DuplicateLine[];
 }
 
-const urlRule = siteCreateSchema.shape.url;
 const TRAILING_COMMENT = /\s+#.*$/;
 
 export function parseUrlList(text: string): UrlList {
@@ -57,12 +57,12 @@ export function parseUrlList(text: string): UrlList {
       bad.push({ line, text: content, problem: 'holds a space: put one URL a line and write a space in a URL as %20' });
       return;
     }
-    const parsed = urlRule.safeParse(content);
-    if (!parsed.success) {
-      bad.push({ line, text: content, problem: parsed.error.issues[0]?.message ?? 'is not a valid URL' });
+    const parsed = normaliseTarget(/^(tcp|tls):/i.test(content) ? 'tcp' : 'http', content);
+    if ('problem' in parsed) {
+      bad.push({ line, text: content, problem: parsed.problem });
       return;
     }
-    const url = parsed.data;
+    const url = parsed.url;
     const firstLine = firstLineOf.get(url);
     if (firstLine !== undefined) {
       duplicates.push({ line, firstLine, url });

@@ -76,7 +76,8 @@ export type LookupFn = (
 export type AddressPolicy = (ip: string) => string | null;
 
 export interface ConnectRequest {
-  protocol: 'http:' | 'https:';
+  /** `https:` (and `tls:`, TLS straight after connecting) handshake; `http:` and `tcp:` stop at the connect. */
+  protocol: 'http:' | 'https:' | 'tcp:' | 'tls:';
   /** Host name or IP literal, without IPv6 brackets. Used for SNI and certificate checks. */
   host: string;
   port: number;
@@ -88,6 +89,13 @@ export interface ConnectRequest {
   allowAddress?: AddressPolicy | undefined;
   /** Trusted CA certificates (PEM) in place of Node's bundled roots. */
   ca?: string | readonly string[] | undefined;
+  /**
+   * False: accept any certificate (self-signed, expired, another name), still reading its expiry and issuer.
+   * Default true.
+   */
+  verify?: boolean | undefined;
+  /** The name sent as SNI and checked against the certificate, in place of `host` (a hostname override). */
+  servername?: string | undefined;
   clock: PhaseClock;
   signal: AbortSignal;
   /** Filled in as the connect goes, so a failure can still say where it happened and what it saw. */
@@ -136,7 +144,7 @@ export async function openConnection(req: ConnectRequest): Promise<net.Socket> {
 
   clock.enter('connect');
   const socket = await connectFirst(req, addresses);
-  if (req.protocol === 'http:') return socket;
+  if (req.protocol === 'http:' || req.protocol === 'tcp:') return socket;
 
   clock.enter('tls');
   return handshake(req, socket);
@@ -172,13 +180,14 @@ async function connectFirst(
 }
 
 async function handshake(req: ConnectRequest, socket: net.Socket): Promise<tls.TLSSocket> {
-  const isIpHost = net.isIP(req.host) !== 0;
+  const name = req.servername ?? req.host;
+  const isIpHost = net.isIP(name) !== 0;
   const secure = tls.connect({
     socket,
     // SNI must not carry an IP literal; certificate checks then use `host`.
-    servername: isIpHost ? undefined : req.host,
-    host: req.host,
-    ALPNProtocols: ['http/1.1'],
+    servername: isIpHost ? undefined : name,
+    host: name,
+    ...(req.protocol === 'https:' ? { ALPNProtocols: ['http/1.1'] } : {}),
     ca: req.ca as string | string[] | undefined,
     // Verification is done below from `authorized`, which Node sets from the same chain and host-name checks
     // that `rejectUnauthorized: true` would act on. Checking it ourselves keeps the certificate readable, so a
@@ -195,7 +204,7 @@ async function handshake(req: ConnectRequest, socket: net.Socket): Promise<tls.T
     throw err;
   }
   req.seen.tls = certificateOf(secure);
-  if (!secure.authorized) {
+  if (!secure.authorized && req.verify !== false) {
     secure.destroy();
     socket.destroy();
     const code = errorCodeOf(secure.authorizationError) ?? 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';

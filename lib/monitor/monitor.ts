@@ -1,10 +1,11 @@
 import type { Store } from '../../db';
 import type { Site } from '../domain';
-import { statusRangesOf } from '../status-codes';
 import { toCheckOutcome } from './check-outcome';
 import { startSelfReport, type SelfReporter } from './self-report';
 import { probe, type ProbeOptions } from './probe';
+import { probeOptionsFor, probeTargetOf } from './site-target';
 import { Recorder, type RecorderOptions, type RecorderStats } from './recorder';
+import { PushWatchdog } from './push-watchdog';
 import { Scheduler, type SchedulerStats } from './scheduler';
 import { getConfig } from '../config';
 import type { Retention } from '../retention';
@@ -58,17 +59,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
     concurrency: options.concurrency,
     runCheck: async (site: Site, due) => {
       selfReport?.noteLag(due.lagMs);
-      const result = await probe(
-        {
-          url: site.url,
-          method: site.method,
-          timeoutMs: site.timeoutMs,
-          expectedStatus: statusRangesOf(site.expectedStatus),
-          followRedirects: site.followRedirects,
-          ...(Object.keys(site.headers).length > 0 ? { headers: site.headers } : {}),
-        },
-        options.probeOptions,
-      );
+      const result = await probe(probeTargetOf(site), probeOptionsFor(site, options.probeOptions));
       const outcome = toCheckOutcome(result);
       recorder.add({ siteId: site.id, lagMs: due.lagMs, ...outcome });
       return outcome.ok;
@@ -81,13 +72,16 @@ export function startMonitor(options: MonitorOptions): Monitor {
       const rev = store.sitesRevision();
       if (rev === seenRev) return;
       seenRev = rev;
-      scheduler.sync(store.listSites());
+      // Push sites are not probed: their pings come in, and the watchdog notices when one is late.
+      scheduler.sync(store.listSites().filter((site) => site.kind !== 'push'));
     } catch (err) {
       console.error('[monitor] could not read sites:', (err as Error).message);
     }
   };
   syncSites();
   scheduler.start();
+  const pushWatchdog = new PushWatchdog({ read: () => store.listPushWatches(), record: (check) => recorder.add(check) });
+  pushWatchdog.start();
   const syncTimer = setInterval(syncSites, options.syncMs ?? 250);
   selfReport = startSelfReport({
     sink: store,
@@ -109,6 +103,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
     stop() {
       stopping ??= (async () => {
         clearInterval(syncTimer);
+        pushWatchdog.stop();
         await pruner?.stop();
         await backups?.stop();
         await scheduler.stop();

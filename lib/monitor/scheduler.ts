@@ -78,6 +78,8 @@ export function nextSlotAtOrAfter(siteId: number, intervalMs: number, t: number)
 
 const intervalMsOf = (s: Site) => s.intervalSeconds * 1000;
 
+const KIND_FIELDS = ['kind', 'assertions', 'requestBody', 'requestContentType', 'tlsVerify', 'caPem', 'hostHeader', 'dnsRecordType', 'dnsServer', 'dnsExpected'] as const;
+
 /** Fields whose change makes the next result different in kind, so the user wants to see one at once. */
 function changesWhatIsChecked(a: Site, b: Site): boolean {
   return (
@@ -86,7 +88,8 @@ function changesWhatIsChecked(a: Site, b: Site): boolean {
     a.expectedStatus !== b.expectedStatus ||
     a.followRedirects !== b.followRedirects ||
     a.timeoutMs !== b.timeoutMs ||
-    JSON.stringify(a.headers ?? {}) !== JSON.stringify(b.headers ?? {})
+    JSON.stringify(a.headers ?? {}) !== JSON.stringify(b.headers ?? {}) ||
+    KIND_FIELDS.some((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
   );
 }
 

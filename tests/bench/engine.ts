@@ -11,7 +11,8 @@
  * measured window after one interval of warm-up), --concurrency N (200, the monitor's), --peak-seconds S (15),
  * --peak-concurrency N (256), --urls N (1000), --server-workers N (1), --server-closes (the target sends
  * `Connection: close`), --cpu-prof (profile the monitor into tests/output/prof/ and print where its time went),
- * --keep (keep the temporary database and say where).
+ * --keep (keep the temporary database and say where), --assert-pct N (that percentage of the sites carry a body
+ * assertion and a regex assertion; compare its CPU per check with a run without).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -63,6 +64,8 @@ interface Flags {
   isCpuProf: boolean;
   isKeep: boolean;
   isServerClosing: boolean;
+  /** Percentage of the load sites that carry assertions (a body substring and a regex, both holding). */
+  assertPct: number;
 }
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -75,7 +78,7 @@ function parseFlags(argv: readonly string[]): Flags {
   };
   const known = new Set([
     '--only', '--sites', '--interval', '--seconds', '--concurrency', '--peak-seconds', '--peak-concurrency',
-    '--urls', '--server-workers', '--cpu-prof', '--keep', '--server-closes',
+    '--urls', '--server-workers', '--cpu-prof', '--keep', '--server-closes', '--assert-pct',
   ]);
   for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`unknown flag ${arg}`);
   const onlyAt = argv.indexOf('--only');
@@ -100,6 +103,7 @@ function parseFlags(argv: readonly string[]): Flags {
     isCpuProf: argv.includes('--cpu-prof'),
     isKeep: argv.includes('--keep'),
     isServerClosing: argv.includes('--server-closes'),
+    assertPct: value('--assert-pct', 0, 0, 100),
   };
 }
 
@@ -279,6 +283,15 @@ async function runLoad(flags: Flags, targetPort: number, target: Started): Promi
           followRedirects: false,
           headers: {},
           paused: false,
+          // Spread evenly over the sites: these keep their body and run a regex in its bounded context.
+          ...(n % 100 < flags.assertPct
+            ? {
+                assertions: [
+                  { type: 'body-not-contains' as const, value: 'maintenance', ignoreCase: true },
+                  { type: 'body-matches' as const, pattern: '^[\\s\\S]*$' },
+                ],
+              }
+            : {}),
         });
       }
     })();
@@ -341,7 +354,8 @@ async function runLoad(flags: Flags, targetPort: number, target: Started): Promi
     const donePct = due === 0 ? NaN : (done / due) * 100;
     const usPerCheck = (monitorCpu / Math.max(1, done)) * 1e6;
 
-    const title = `${num(flags.sites)} sites every ${flags.intervalS} s, ${flags.seconds} s window`;
+    const asserted = flags.assertPct > 0 ? `, ${flags.assertPct}% with assertions` : '';
+    const title = `${num(flags.sites)} sites every ${flags.intervalS} s, ${flags.seconds} s window${asserted}`;
     const rows: Row[] = [
       {
         measure: `Checks done / due (${title})`,

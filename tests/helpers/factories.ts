@@ -1,4 +1,4 @@
-import { ALERT_SETTING_DEFAULTS, type NewCheck, type SiteSettings } from '../../lib/domain';
+import { ALERT_SETTING_DEFAULTS, KIND_SETTING_DEFAULTS, type NewCheck, type SiteSettings } from '../../lib/domain';
 
 /**
  * A site whose state follows each check (confirmAfter 1), so storage tests read a state after one result; the
@@ -16,6 +16,7 @@ export function newSite(over: Partial<SiteSettings> = {}): SiteSettings {
     headers: {},
     paused: false,
     ...ALERT_SETTING_DEFAULTS,
+    ...KIND_SETTING_DEFAULTS,
     confirmAfter: 1,
     ...over,
   };

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MASKED_VALUE, maskHeaders } from '../../lib/api/present';
+import { KIND_SETTING_DEFAULTS } from '../../lib/domain';
 import { AppError } from '../../lib/errors';
 import { validateNewSite, validateSitePatch } from '../../lib/schemas';
 import { matchesStatus, parseStatusSpec } from '../../lib/status-codes';
@@ -33,6 +34,7 @@ test('defaults fill in and the URL is normalised', () => {
     retryIntervalSeconds: 10,
     degradedAboveMs: null,
     remindEveryMinutes: null,
+    ...KIND_SETTING_DEFAULTS,
   });
 });
 

@@ -211,7 +211,7 @@ function SiteDashboard({
             </p>
           </div>
         ))}
-        <TlsStat url={site.url} tls={data.tls} now={now} />
+        <TlsStat url={site.url} tls={data.tls} now={now} isVerified={site.tlsVerify} />
       </section>
 
       <section className={styles.card} aria-labelledby="latency-heading">
@@ -310,11 +310,21 @@ function Percentiles({ latency }: { latency: HistoryPayload['latency'] }) {
   );
 }
 
-function TlsStat({ url, tls, now }: { url: string; tls: HistoryPayload['tls']; now: number | null }) {
+function TlsStat({
+  url,
+  tls,
+  now,
+  isVerified,
+}: {
+  url: string;
+  tls: HistoryPayload['tls'];
+  now: number | null;
+  isVerified: boolean;
+}) {
   let value: string;
   let note: string;
   let tone: 'ok' | 'warn' | 'bad' | 'none' = 'none';
-  if (!url.startsWith('https:')) {
+  if (!url.startsWith('https:') && !url.startsWith('tls:')) {
     value = 'not https';
     note = 'no certificate to watch';
   } else if (!tls) {
@@ -334,6 +344,7 @@ function TlsStat({ url, tls, now }: { url: string; tls: HistoryPayload['tls']; n
       <p className={styles.statLabel}>TLS certificate</p>
       <p className={styles.statValue}>{value}</p>
       <p className={styles.statNote}>{note}</p>
+      {!isVerified && <p className={styles.statNote} data-testid="tls-not-verified">TLS not verified</p>}
     </div>
   );
 }

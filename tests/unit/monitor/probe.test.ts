@@ -9,7 +9,7 @@ import {
   type CheckResult,
   type LookupFn,
   type ProbeOptions,
-  type ProbeTarget,
+  type HttpTarget,
 } from '../../../lib/monitor/probe';
 import {
   closedPort,
@@ -28,7 +28,7 @@ const tlsSkip = cert === null ? 'openssl is not installed' : false;
 /** Probes and checks the invariants every result must hold, whatever happened. */
 async function check(
   url: string,
-  target: Partial<Omit<ProbeTarget, 'url'>> = {},
+  target: Partial<Omit<HttpTarget, 'url'>> = {},
   options: ProbeOptions = {},
 ): Promise<CheckResult & { elapsedMs: number }> {
   const started = performance.now();

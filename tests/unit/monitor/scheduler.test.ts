@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Site } from '../../../lib/domain';
+import { KIND_SETTING_DEFAULTS, type Site } from '../../../lib/domain';
 import { Scheduler, nextSlotAtOrAfter, offsetOf, type DueCheck } from '../../../lib/monitor/scheduler';
 import { FakeClock, sleepThrough } from '../../helpers/fake-clock';
 
@@ -21,6 +21,7 @@ function site(id: number, over: Partial<Site> = {}): Site {
     retryIntervalSeconds: 10,
     degradedAboveMs: null,
     remindEveryMinutes: null,
+    ...KIND_SETTING_DEFAULTS,
     state: 'pending',
     createdAt: 0,
     updatedAt: 0,
