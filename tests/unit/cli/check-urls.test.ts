@@ -1,6 +1,7 @@
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -415,6 +416,31 @@ test('aborting stops the run, reports the finished checks and returns 130', asyn
   assert.equal(out.text(), reported);
   // The queue stopped: nothing started after the two that were in flight when it was aborted.
   assert.ok(target.seen.length <= 2, target.seen.join(' '));
+});
+
+test('the run adds a fixed number of abort listeners to its signal, however long the list', async (t) => {
+  const target = await startTarget(t);
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => warnings.push(w);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  const listeners: number[] = [];
+  for (const n of [15, 60]) {
+    const urls = Array.from({ length: n }, (_, i) => `${target.base}/slow?ms=200&n=${n}&i=${i}`);
+    const list = tempFile(t, 'urls.txt', urls.join('\n'));
+    const controller = new AbortController();
+    const before = target.seen.length;
+    const running = run([list, '-c', String(n), '--format', 'json'], { signal: controller.signal });
+    // Every check is in flight once the target has seen all of them: the moment a listener per check would peak.
+    await eventually(`${n} checks in flight`, () => target.seen.length - before === n, 5000);
+    listeners.push(getEventListeners(controller.signal, 'abort').length);
+    const r = await running;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0, 'listeners left on the signal after the run');
+  }
+  assert.equal(listeners[0], listeners[1], `listeners with 15 vs 60 checks in flight: ${listeners.join(' vs ')}`);
+  assert.ok((listeners[0] ?? 0) <= 2, `listeners in flight: ${listeners[0]}`);
+  assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
 });
 
 test('progress on a terminal redraws one stderr line and clears it before rows and at the end', async (t) => {
