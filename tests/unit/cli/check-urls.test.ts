@@ -482,7 +482,7 @@ function spawnCheck(command: string, args: string[]) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
-// Both start a TypeScript process, which is the slow part; they run side by side.
+// Each starts a process, which is the slow part; they run side by side.
 describe('end to end', { concurrency: true }, () => {
   test('`npx tsx lib/cli/check-entry.ts <file>` checks the list and exits 1 on a down URL', async (t) => {
     const target = await startTarget(t);
@@ -497,6 +497,28 @@ describe('end to end', { concurrency: true }, () => {
         [`${target.base}/fail`, 'down', '500'],
       ],
     );
+  });
+
+  test('the prebuilt bundle runs a 15-URL list without a listener warning, and `npm run check` runs from it', async (t) => {
+    const target = await startTarget(t);
+    const urls = Array.from({ length: 15 }, (_, i) => `${target.base}/slow?ms=50&i=${i}`);
+    const list = tempFile(t, 'urls.txt', urls.join('\n'));
+    const outDir = path.dirname(tempFile(t, 'bundle'));
+    const build = spawnCheck(process.execPath, ['lib/cli/check-bundle.mjs', '--out', outDir]);
+    assert.equal(await build.exited, 0, build.err());
+    const bundled = JSON.parse(fs.readFileSync(path.join(outDir, 'check.inputs.json'), 'utf8')) as string[];
+    assert.ok(bundled.includes('lib/cli/check-entry.ts') && bundled.includes('lib/cli/run-checks.ts'), bundled.join(' '));
+    // Plain Node on the bundle: no TypeScript compiler in the process.
+    const run = spawnCheck(process.execPath, [path.join(outDir, 'check.mjs'), list, '--format', 'csv']);
+    t.after(() => run.child.kill());
+    assert.equal(await run.exited, 0, run.err());
+    assert.equal(parseCsv(run.out()).length, 1 + 15);
+    assert.doesNotMatch(run.err(), /MaxListenersExceededWarning/);
+    // What `npm run check` runs: the launcher, which builds the bundle into dist/ when it is missing or stale.
+    const launched = spawnCheck(process.execPath, ['lib/cli/check.mjs', list, '--format', 'json']);
+    t.after(() => launched.child.kill());
+    assert.equal(await launched.exited, 0, launched.err());
+    assert.equal((JSON.parse(launched.out()) as { summary: { up: number } }).summary.up, 15);
   });
 
   test('Ctrl-C stops the run, prints what was done and exits 130', async (t) => {
