@@ -19,7 +19,7 @@ export { DatabaseOpenError } from './connection';
 export type { NewSite, SitePatch } from './sites';
 export type { ListChecksOptions, RecordOutcome } from './checks';
 export type { IncidentQuery, IncidentSummary } from './incidents';
-export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
+export type { CheckedSince, OverviewOptions, OverviewSite, SiteStamp, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
 export type { SelfReport } from './self-report';
 export type { ChannelHealth, ChannelPatch, ChannelRecord, NewChannel } from './channels';
