@@ -3,7 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import nextPlugin from '@next/eslint-plugin-next';
 
 export default tseslint.config(
-  { ignores: ['.next/**', '.next-*/**', 'node_modules/**', 'data/**', 'tests/output/**', 'next-env.d.ts'] },
+  { ignores: ['.next/**', '.next-*/**', 'dist/**', 'node_modules/**', 'data/**', 'tests/output/**', 'next-env.d.ts'] },
   ...tseslint.configs.recommended,
   {
     plugins: { 'react-hooks': reactHooks, '@next/next': nextPlugin },

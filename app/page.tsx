@@ -6,6 +6,7 @@ import { FIRST_ROWS, titleFor } from './_components/overview-types';
 import { firstRowsInView, parseView } from './_components/overview-view';
 import { presentOverview } from './_server/present-overview';
 import { peekViewer, requireViewer } from '@/app/_server/auth-page';
+import { overviewCacheOf } from '@/lib/overview-cache';
 import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';
@@ -13,7 +14,7 @@ export const dynamic = 'force-dynamic';
 /** One read per request, shared by the metadata (title, icon) and the page. */
 const readOverview = cache(() => {
   const now = Date.now();
-  return presentOverview(getStore().overview({ now }), now);
+  return presentOverview(overviewCacheOf(getStore()).read({ now }), now);
 });
 
 export async function generateMetadata(): Promise<Metadata> {

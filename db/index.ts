@@ -26,7 +26,7 @@ export type { NewSite, SitePatch } from './sites';
 export type { ListChecksOptions, RecordOutcome } from './checks';
 export type { IncidentQuery, IncidentSummary } from './incidents';
 export type { IncidentNotice } from './incident-notices';
-export type { CheckedSince, OverviewOptions, OverviewSite, SparkPoint } from './overview';
+export type { CheckedSince, OverviewOptions, OverviewSite, SiteStamp, SparkPoint } from './overview';
 export type { ChartSample, TlsSeen, UptimeFigure, UptimeWindow, UptimeWindows } from './history';
 export type { SelfReport } from './self-report';
 export type { MetricCheck, MetricSite } from './metrics';

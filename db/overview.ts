@@ -48,6 +48,13 @@ export interface OverviewVerbs {
   overview(options?: OverviewOptions): OverviewSite[];
   /** Which sites got results since a check id: what a live view needs to refresh, read from the rowid index. */
   checkedSince(afterId: number): CheckedSince;
+  /** Every site's id and when its settings last changed (epoch ms): which sites exist, and which were edited. */
+  siteStamps(): SiteStamp[];
+}
+
+export interface SiteStamp {
+  id: number;
+  updatedAt: number;
 }
 
 interface OverviewRow extends SiteWithLastRow, DayWindowColumns {
@@ -122,6 +129,7 @@ export function createOverviewVerbs(db: Db, box: SecretSealer): OverviewVerbs {
     OverviewRow
   >(OVERVIEW_SQL);
   const latest = db.prepare<[], { id: number | null }>(`SELECT max(id) AS id FROM checks`);
+  const stamps = db.prepare<[], SiteStamp>(`SELECT id, updated_at AS updatedAt FROM sites ORDER BY id`);
   const since = db.prepare<[number, number], { site_id: number }>(
     `SELECT DISTINCT site_id FROM checks WHERE id > ? AND id <= ? ORDER BY site_id`,
   );
@@ -142,5 +150,6 @@ export function createOverviewVerbs(db: Db, box: SecretSealer): OverviewVerbs {
       if (latestId <= afterId) return { latestId, siteIds: [] };
       return { latestId, siteIds: since.all(afterId, latestId).map((r) => r.site_id) };
     },
+    siteStamps: () => stamps.all(),
   };
 }

@@ -166,6 +166,7 @@ const user = z.looseObject({ user: z.looseObject({ username: z.string() }) });
 export const api = {
   createSite: (body: unknown) => send('POST', '/api/sites', { body, expect: site }),
   updateSite: (id: number, body: unknown) => send('PATCH', `/api/sites/${id}`, { body, expect: site }),
+  getSite: (id: number) => send('GET', `/api/sites/${id}`, { expect: site }),
   deleteSite: (id: number) => send('DELETE', `/api/sites/${id}`, { expect: null }),
   checkNow: (id: number) =>
     send('POST', `/api/sites/${id}/check-now`, { expect: z.looseObject({ requested: z.boolean() }) }),

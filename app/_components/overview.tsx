@@ -31,7 +31,7 @@ const MINUTE = 60_000;
 /** How long "Checking…" may show when no result arrives (no checker running, say). */
 const CHECKING_MAX_MS = 65_000;
 
-type Dialog = { kind: 'add' } | { kind: 'edit'; id: number } | { kind: 'delete'; id: number } | null;
+type Dialog = { kind: 'add' } | { kind: 'edit'; site: ApiSite } | { kind: 'delete'; id: number } | null;
 
 function matches(site: OverviewSiteWire, query: string): boolean {
   if (query === '') return true;
@@ -106,8 +106,15 @@ export function Overview({
 
   const onAction = useCallback(
     async (action: RowAction, site: OverviewSiteWire): Promise<void> => {
-      if (action === 'edit' || action === 'delete') {
-        setDialog({ kind: action, id: site.id });
+      if (action === 'delete') {
+        setDialog({ kind: 'delete', id: site.id });
+        return;
+      }
+      if (action === 'edit') {
+        // The overview carries only what it shows; the form needs every setting, as stored now.
+        const result = await api.getSite(site.id);
+        if (result.ok) setDialog({ kind: 'edit', site: result.value });
+        else setActionError(`Could not open ${site.name} for editing: ${result.message}`);
         return;
       }
       if (action === 'check') {
@@ -158,7 +165,7 @@ export function Overview({
     void onAction(el.dataset.action as RowAction, site);
   };
 
-  const editing = dialog?.kind === 'edit' ? data.sites.find((s) => s.id === dialog.id) : undefined;
+  const editing = dialog?.kind === 'edit' ? dialog.site : undefined;
   const deleting = dialog?.kind === 'delete' ? data.sites.find((s) => s.id === dialog.id) : undefined;
   const closeDialog = useCallback(() => setDialog(null), []);
 
@@ -334,7 +341,7 @@ export function Overview({
 
       <Modal open={dialog?.kind === 'add' || editing !== undefined} onClose={closeDialog} labelledBy={formTitleId}>
         <SiteForm
-          key={dialog?.kind === 'edit' ? `edit-${dialog.id}` : 'add'}
+          key={dialog?.kind === 'edit' ? `edit-${dialog.site.id}` : 'add'}
           site={editing}
           knownSites={knownSites}
           titleId={formTitleId}

@@ -5,7 +5,7 @@ import useSWR, { mutate } from 'swr';
 import type { ApiSite } from '@/lib/api/present';
 import { api, unwrap } from './api-client';
 import { useLiveEvents } from './live-events';
-import type { OverviewSiteWire, OverviewWire } from './overview-types';
+import { OVERVIEW_SITE_FIELDS, type OverviewSiteWire, type OverviewWire } from './overview-types';
 
 export const OVERVIEW_KEY = '/api/overview';
 
@@ -41,7 +41,7 @@ function mergePart(current: OverviewWire, ids: readonly number[], part: Overview
 
 /** A site as the REST API returned it (after a create or an edit), kept with what the overview knew of it. */
 export function upsertSite(current: OverviewWire, site: ApiSite): OverviewWire {
-  const { createdAt: _createdAt, ...fields } = site;
+  const fields = Object.fromEntries(OVERVIEW_SITE_FIELDS.map((k) => [k, site[k]])) as Pick<ApiSite, (typeof OVERVIEW_SITE_FIELDS)[number]>;
   const existing = current.sites.find((s) => s.id === site.id);
   const merged: OverviewSiteWire = existing
     ? { ...existing, ...fields }

@@ -1,19 +1,23 @@
 import 'server-only';
 import type { OverviewSite } from '@/db';
 import { SPARK_BUCKET_MS } from '@/db/overview';
-import { presentSite } from '@/lib/api/present';
+import { presentLastCheck } from '@/lib/api/present';
 import type { OverviewSiteWire, OverviewWire } from '@/app/_components/overview-types';
 
 /**
- * Turns the store's overview rows into the wire shape (ISO times, compact sparkline). The store's sparkline
+ * Turns the store's overview rows into the wire shape (the shown fields only, ISO times, compact sparkline). The store's sparkline
  * points are already the wire's tuples (minute index, latency to 0.1 ms, ok), so thousands of sites × 60 points
  * are passed on, not copied.
  */
 
 export function presentOverviewSite(site: OverviewSite): OverviewSiteWire {
-  const { createdAt: _createdAt, ...base } = presentSite(site);
   return {
-    ...base,
+    id: site.id,
+    name: site.name,
+    url: site.url,
+    state: site.state,
+    paused: site.paused,
+    lastCheck: presentLastCheck(site.lastCheck),
     uptime24h: site.uptime24h,
     checks24h: site.checks24h,
     spark: { from: site.sparkFrom, bucketMs: SPARK_BUCKET_MS, points: site.spark },

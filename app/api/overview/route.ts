@@ -1,6 +1,7 @@
 import { presentOverview } from '@/app/_server/present-overview';
 import { handle, json } from '@/app/_server/http';
 import { AppError } from '@/lib/errors';
+import { overviewCacheOf } from '@/lib/overview-cache';
 import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';
@@ -24,10 +25,10 @@ function parseIds(params: URLSearchParams): number[] | undefined {
 
 /**
  * What the overview page shows, for every site or for `?ids=1,2,3` (the rows a `checks` event named): each site
- * with its newest check, 24 h uptime and last hour of latency, read in one statement.
+ * with its newest check, 24 h uptime and last hour of latency, from the in-memory summaries (lib/overview-cache.ts).
  */
 export const GET = handle((req: Request) => {
   const ids = parseIds(new URL(req.url).searchParams);
   const now = Date.now();
-  return json(presentOverview(getStore().overview({ now, ids }), now));
+  return json(presentOverview(overviewCacheOf(getStore()).read({ now, ids }), now));
 });

@@ -1,6 +1,7 @@
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -417,6 +418,31 @@ test('aborting stops the run, reports the finished checks and returns 130', asyn
   assert.ok(target.seen.length <= 2, target.seen.join(' '));
 });
 
+test('the run adds a fixed number of abort listeners to its signal, however long the list', async (t) => {
+  const target = await startTarget(t);
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => warnings.push(w);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  const listeners: number[] = [];
+  for (const n of [15, 60]) {
+    const urls = Array.from({ length: n }, (_, i) => `${target.base}/slow?ms=200&n=${n}&i=${i}`);
+    const list = tempFile(t, 'urls.txt', urls.join('\n'));
+    const controller = new AbortController();
+    const before = target.seen.length;
+    const running = run([list, '-c', String(n), '--format', 'json'], { signal: controller.signal });
+    // Every check is in flight once the target has seen all of them: the moment a listener per check would peak.
+    await eventually(`${n} checks in flight`, () => target.seen.length - before === n, 5000);
+    listeners.push(getEventListeners(controller.signal, 'abort').length);
+    const r = await running;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0, 'listeners left on the signal after the run');
+  }
+  assert.equal(listeners[0], listeners[1], `listeners with 15 vs 60 checks in flight: ${listeners.join(' vs ')}`);
+  assert.ok((listeners[0] ?? 0) <= 2, `listeners in flight: ${listeners[0]}`);
+  assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+});
+
 test('progress on a terminal redraws one stderr line and clears it before rows and at the end', async (t) => {
   const target = await startTarget(t);
   const list = tempFile(t, 'urls.txt', `${target.base}/ok\n${target.base}/slow?ms=500\n`);
@@ -456,7 +482,7 @@ function spawnCheck(command: string, args: string[]) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
-// Both start a TypeScript process, which is the slow part; they run side by side.
+// Each starts a process, which is the slow part; they run side by side.
 describe('end to end', { concurrency: true }, () => {
   test('`npx tsx lib/cli/check-entry.ts <file>` checks the list and exits 1 on a down URL', async (t) => {
     const target = await startTarget(t);
@@ -471,6 +497,28 @@ describe('end to end', { concurrency: true }, () => {
         [`${target.base}/fail`, 'down', '500'],
       ],
     );
+  });
+
+  test('the prebuilt bundle runs a 15-URL list without a listener warning, and `npm run check` runs from it', async (t) => {
+    const target = await startTarget(t);
+    const urls = Array.from({ length: 15 }, (_, i) => `${target.base}/slow?ms=50&i=${i}`);
+    const list = tempFile(t, 'urls.txt', urls.join('\n'));
+    const outDir = path.dirname(tempFile(t, 'bundle'));
+    const build = spawnCheck(process.execPath, ['lib/cli/check-bundle.mjs', '--out', outDir]);
+    assert.equal(await build.exited, 0, build.err());
+    const bundled = JSON.parse(fs.readFileSync(path.join(outDir, 'check.inputs.json'), 'utf8')) as string[];
+    assert.ok(bundled.includes('lib/cli/check-entry.ts') && bundled.includes('lib/cli/run-checks.ts'), bundled.join(' '));
+    // Plain Node on the bundle: no TypeScript compiler in the process.
+    const run = spawnCheck(process.execPath, [path.join(outDir, 'check.mjs'), list, '--format', 'csv']);
+    t.after(() => run.child.kill());
+    assert.equal(await run.exited, 0, run.err());
+    assert.equal(parseCsv(run.out()).length, 1 + 15);
+    assert.doesNotMatch(run.err(), /MaxListenersExceededWarning/);
+    // What `npm run check` runs: the launcher, which builds the bundle into dist/ when it is missing or stale.
+    const launched = spawnCheck(process.execPath, ['lib/cli/check.mjs', list, '--format', 'json']);
+    t.after(() => launched.child.kill());
+    assert.equal(await launched.exited, 0, launched.err());
+    assert.equal((JSON.parse(launched.out()) as { summary: { up: number } }).summary.up, 15);
   });
 
   test('Ctrl-C stops the run, prints what was done and exits 130', async (t) => {
