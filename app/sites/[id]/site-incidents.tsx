@@ -10,7 +10,8 @@ import { useIncidents } from '@/app/_components/use-incidents';
 import { SITE_INCIDENTS_SHOWN } from '@/app/incidents/incident-filters';
 import styles from './site.module.css';
 
-const siteIncidentsUrl = (siteId: number) => `/api/sites/${siteId}/incidents?limit=${SITE_INCIDENTS_SHOWN}`;
+// The list route answers 200 (empty) for a site deleted meanwhile, where the per-site route would log a 404.
+const siteIncidentsUrl = (siteId: number) => `/api/incidents?siteId=${siteId}&limit=${SITE_INCIDENTS_SHOWN}`;
 
 interface Props {
   siteId: number;
