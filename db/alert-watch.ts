@@ -1,6 +1,6 @@
 import type { Db } from './connection';
 import { errorKindFromCode, fromMicros } from './codes';
-import type { ErrorKind } from '../lib/domain';
+import type { ErrorKind } from './domain';
 
 /**
  * What the alert jobs watch besides the outbox: how many active sites fail right now (storms), incidents that

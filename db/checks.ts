@@ -3,7 +3,7 @@ import { errorKindCode, errorKindFromCode, fromMicros, toMicros } from './codes'
 import { RollupBatch, type RollupWriter } from './rollups';
 import type { StatusStore } from './site-status';
 import type { IncidentWriter } from './incidents';
-import type { CheckRecord, DecideState, NewCheck, SiteStatus, StateSettings, Transition } from '../lib/domain';
+import type { CheckRecord, DecideState, NewCheck, SiteStatus, StateSettings, Transition } from './domain';
 
 /** The raw row's columns as reads see them: the certificate comes from its dictionary entry (check_tls). */
 const CHECK_COLUMNS = `c.id, c.site_id, c.checked_at, c.ok, c.status_code, c.error_kind, c.error_message, c.dns_us,

@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../lib/domain';
+import type { ErrorKind } from './domain';
 
 /** Stable storage codes for error kinds: never renumber, only add. */
 const KIND_TO_CODE: Record<ErrorKind, number> = {

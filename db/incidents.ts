@@ -1,7 +1,7 @@
 import type { Db } from './connection';
 import { errorKindFromCode } from './codes';
 import type { OutboxWriter } from './outbox-write';
-import type { ErrorKind, Incident, SiteState, Transition, TransitionAlert } from '../lib/domain';
+import type { ErrorKind, Incident, SiteState, Transition, TransitionAlert } from './domain';
 
 /**
  * Incidents: a down or degraded period of a site, opened and closed by the transitions the state decision

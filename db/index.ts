@@ -15,7 +15,7 @@ import { createIncidentVerbs, createIncidentWriter, type IncidentVerbs } from '.
 import { createIncidentNoticeVerbs, type IncidentNoticeVerbs } from './incident-notices';
 import { createOutboxWriter } from './outbox-write';
 import { createPushVerbs, type PushVerbs } from './push';
-import type { DecideState, DescribeAlert } from '../lib/domain';
+import type { DecideState, DescribeAlert } from './domain';
 import { createBadgeVerbs, type BadgeVerbs } from './badges';
 import { createMetricVerbs, type MetricVerbs } from './metrics';
 import { createStatusPageVerbs, type StatusPageVerbs } from './status-pages';

@@ -1,6 +1,6 @@
 import type { Db } from './connection';
 import { errorKindFromCode, fromMicros } from './codes';
-import type { ErrorKind } from '../lib/domain';
+import type { ErrorKind } from './domain';
 
 /** A site as the Prometheus exporter shows it: its state and what its newest check saw. Times epoch ms. */
 export interface MetricSite {

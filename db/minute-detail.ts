@@ -1,4 +1,4 @@
-/** Minute detail of recent hours (MINUTE_DETAIL_HOURS in lib/retention.ts says why): the codec of one hour's block. */
+/** Minute detail of recent hours (MINUTE_DETAIL_HOURS in db/retention.ts says why): the codec of one hour's block. */
 
 export const MINUTES_PER_HOUR = 60;
 

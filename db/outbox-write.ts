@@ -1,5 +1,5 @@
 import type { Db } from './connection';
-import type { DescribeAlert, TransitionAlert } from '../lib/domain';
+import type { DescribeAlert, TransitionAlert } from './domain';
 
 /**
  * Writes the outbox rows of a transition: one per enabled channel attached to the site, inside the caller's

@@ -3,7 +3,7 @@ import { dayWindow, dayWindowColumns, readDayWindow, type DayWindow, type DayWin
 import { addMinutes, MINUTES_PER_HOUR, newMinuteCounts, type MinuteCounts } from './rollups';
 import { SITE_WITH_LAST_COLUMNS, toSiteWithLast, type SiteWithLastRow } from './sites';
 import type { SecretSealer } from './secrets';
-import type { SiteWithLastCheck } from '../lib/domain';
+import type { SiteWithLastCheck } from './domain';
 
 /** The sparkline's resolution: one point per minute of the last hour. */
 export const SPARK_BUCKET_MS = 60_000;

@@ -1,4 +1,4 @@
-import type { RollupTier } from '../lib/retention';
+import type { RollupTier } from './retention';
 
 /** The shapes of rollup buckets as they are read and written (see rollups.ts). */
 
@@ -19,7 +19,7 @@ export interface RollupRow {
   tlsSumUs: number;
   ttfbSumUs: number;
   transferSumUs: number;
-  /** The latency histogram blob (lib/histogram.ts). */
+  /** The latency histogram blob (db/histogram.ts). */
   hist: Uint8Array;
 }
 

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './connection';
-import { addEncoded, bucketOf, encodeCounts, encodeSortedBuckets, mergeEncoded, newCounts } from '../lib/histogram';
-import { TIER_MS, type RollupTier } from '../lib/retention';
+import { addEncoded, bucketOf, encodeCounts, encodeSortedBuckets, mergeEncoded, newCounts } from './histogram';
+import { TIER_MS, type RollupTier } from './retention';
 import { encodeMinutes, mergeMinutes, newMinuteCounts, type MinuteCounts } from './minute-detail';
 import { ROLLUP_TABLE as TABLE, type CheckLatency, type RollupDelta } from './rollup-types';
 

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './connection';
-import type { RollupTier } from '../lib/retention';
+import type { RollupTier } from './retention';
 import { ROLLUP_TABLE as TABLE, type RollupDelta, type RollupRow } from './rollup-types';
 import { RollupBatch, type RollupWriter } from './rollup-writer';
 import { HISTORY_TABLES, measureStorage, type HistoryTable, type StorageFigures } from './storage-figures';
@@ -13,7 +13,7 @@ export * from './storage-figures';
 
 /**
  * Rollups: per site, per minute, hour and day, what the checks in that bucket add up to (see
- * migrations/0003_rollups.sql for the columns and lib/histogram.ts for the latency histogram). Written only
+ * migrations/0003_rollups.sql for the columns and db/histogram.ts for the latency histogram). Written only
  * through `RollupBatch` + `RollupWriter` (rollup-writer.ts), the one merge path shared by the recorder (raw checks
  * in, all three tiers updated in the same transaction) and `recordRollups` (history written straight into one
  * tier, for imports and the benchmark). This file holds the verbs: reads, imports and the pruner's batched

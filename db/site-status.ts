@@ -1,5 +1,5 @@
 import type { Db } from './connection';
-import type { SiteState, SiteStatus, StateSettings } from '../lib/domain';
+import type { SiteState, SiteStatus, StateSettings } from './domain';
 
 /**
  * Reads and writes a site's status (its state and the counters it is decided from) by the site's key. What the

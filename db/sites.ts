@@ -3,8 +3,8 @@ import { errorKindFromCode, fromMicros } from './codes';
 import type { StatusStore } from './site-status';
 import type { SecretSealer } from './secrets';
 import type { IncidentWriter } from './incidents';
-import { ALERT_SETTING_DEFAULTS, KIND_SETTING_DEFAULTS } from '../lib/domain';
-import type { DecideState, LastCheck, NewSiteSettings, SiteSettings, SiteState, SiteWithLastCheck } from '../lib/domain';
+import { ALERT_SETTING_DEFAULTS, KIND_SETTING_DEFAULTS } from './domain';
+import type { DecideState, LastCheck, NewSiteSettings, SiteSettings, SiteState, SiteWithLastCheck } from './domain';
 
 export type SitePatch = Partial<SiteSettings> & { channels?: readonly number[] };
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy, type TrustProxy } from './http/client-address';
-import { DEFAULT_RETENTION, MIN_RETENTION, type Retention } from './retention';
+import { DEFAULT_RETENTION, MIN_RETENTION, type Retention } from '../db/retention';
 import { parseKey } from './secrets/key';
 
 /**
@@ -58,7 +58,7 @@ const envSchema = z.object({
   UPBEAT_MAX_SITES: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   /** Where the web app is built (read by next.config.js too). */
   UPBEAT_DIST_DIR: z.string().min(1).default('.next'),
-  /** How long each resolution of history is kept (see lib/retention.ts for the minimums and why). */
+  /** How long each resolution of history is kept (see db/retention.ts for the minimums and why). */
   UPBEAT_RETAIN_RAW_DAYS: z.coerce.number().int().min(MIN_RETENTION.rawDays).max(3650).default(DEFAULT_RETENTION.rawDays),
   UPBEAT_RETAIN_MINUTE_HOURS: z.coerce
     .number()

@@ -1,4 +1,4 @@
-import { DEFAULT_RETENTION, ROLLUP_TIERS, TIER_MS, cutoffOf, floorTo, type Retention, type Tier } from './retention';
+import { DEFAULT_RETENTION, ROLLUP_TIERS, TIER_MS, cutoffOf, floorTo, type Retention, type Tier } from '../db/retention';
 
 /** A chart's resolution: how wide its points are and which tier (raw checks or a rollup) they are read from. */
 

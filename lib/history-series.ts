@@ -1,6 +1,6 @@
 import type { ChartSample, RollupRow } from '../db';
-import { addEncoded, exactPercentile, newCounts, percentilesOf, type Counts } from './histogram';
-import { TIER_MS, type RollupTier, type Tier } from './retention';
+import { addEncoded, exactPercentile, newCounts, percentilesOf, type Counts } from '../db/histogram';
+import { TIER_MS, type RollupTier, type Tier } from '../db/retention';
 import type { ChartSeries, LatencySummary } from './history-types';
 import { GAP_STEPS, chooseBucketMs, MAX_CHART_POINTS } from './history-chart-plan';
 

@@ -1,6 +1,6 @@
 import type { UptimeWindows } from '../db';
 import type { ApiCheck, ApiSite } from './api/present';
-import type { Tier } from './retention';
+import type { Tier } from '../db/retention';
 
 /**
  * The shapes of a site's history on the wire (`GET /api/sites/{id}/history`) and the few constants the site
@@ -35,7 +35,7 @@ export interface ChartSeries {
   max: (number | null)[];
   /**
    * Percentiles of the passed checks' latency, ms: exact from raw checks, from the merged histograms of the
-   * rollups otherwise (within RELATIVE_ERROR, see lib/histogram.ts). A one-check point has its latency in all
+   * rollups otherwise (within RELATIVE_ERROR, see db/histogram.ts). A one-check point has its latency in all
    * three.
    */
   p50: (number | null)[];

@@ -2,7 +2,7 @@ import 'server-only';
 import type { Store } from '../db';
 import { presentCheck, presentSite } from './api/present';
 import { AppError } from './errors';
-import { DEFAULT_RETENTION, TIER_MS, cutoffOf, floorTo, type Retention } from './retention';
+import { DEFAULT_RETENTION, TIER_MS, cutoffOf, floorTo, type Retention } from '../db/retention';
 import { STRIP_SIZE, type ChartSeries, type HistoryPayload, type LatencySummary, type RangeKey } from './history-types';
 import { RAW_READ_LIMIT, planChart } from './history-chart-plan';
 import { rangeBounds } from './history-range';

@@ -1,5 +1,5 @@
 import type { IncidentNotice, IncidentQuery, IncidentSummary, Store } from '../db';
-import type { Incident } from './domain';
+import type { Incident } from '../db/domain';
 import { AppError } from './errors';
 
 /** The incident verbs behind GET /api/incidents and GET /api/sites/{id}/incidents. */

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Store } from '../db';
-import type { NewCheck } from './domain';
+import type { NewCheck } from '../db/domain';
 import { AppError } from './errors';
 
 /**

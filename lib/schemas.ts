@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_SETTING_DEFAULTS, HTTP_METHODS, KIND_SETTING_DEFAULTS, SITE_KINDS, type SiteKind, type SiteSettings } from './domain';
+import { ALERT_SETTING_DEFAULTS, HTTP_METHODS, KIND_SETTING_DEFAULTS, SITE_KINDS, type SiteKind, type SiteSettings } from '../db/domain';
 import { kindFields, kindOfUrl, nameForTarget, normaliseTarget, settleKind } from './site-kinds';
 import { AppError } from './errors';
 import { DEFAULT_EXPECTED_STATUS, normaliseStatusSpec, parseStatusSpec } from './status-codes';

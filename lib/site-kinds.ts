@@ -9,7 +9,7 @@ import {
   type KindSettingKey,
   type SiteKind,
   type SiteSettings,
-} from './domain';
+} from '../db/domain';
 import { AppError } from './errors';
 import { parseJsonPath } from './monitor/json-path';
 import { parseDnsServer, parseTcpUrl, regexProblem } from './target-syntax';

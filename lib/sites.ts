@@ -1,5 +1,5 @@
 import type { Store } from '../db';
-import type { CheckRecord, SiteSettings, SiteWithLastCheck } from './domain';
+import type { CheckRecord, SiteSettings, SiteWithLastCheck } from '../db/domain';
 import { settleKind, targetHost } from './site-kinds';
 import { parseDnsServer } from './target-syntax';
 import { getConfig } from './config';

@@ -1,7 +1,7 @@
 'use client';
 
 import { z } from 'zod';
-import { SITE_STATES } from '@/lib/domain';
+import { SITE_STATES } from '@/db/domain';
 import type { ApiSite } from '@/lib/api/present';
 import type { ApiIncidentList } from '@/lib/api/present-incident';
 import type { HealthReport } from '@/lib/health';

@@ -1,4 +1,4 @@
-import type { CheckError } from '@/lib/domain';
+import type { CheckError } from '@/db/domain';
 
 /**
  * Every text the pages make of a time, a latency, a share or a failed check. Pure functions: the same text on

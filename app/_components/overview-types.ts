@@ -1,4 +1,4 @@
-import type { SiteState } from '@/lib/domain';
+import type { SiteState } from '@/db/domain';
 import type { ApiSite } from '@/lib/api/present';
 
 /**

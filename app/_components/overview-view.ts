@@ -1,4 +1,4 @@
-import { SITE_STATES, type SiteState } from '@/lib/domain';
+import { SITE_STATES, type SiteState } from '@/db/domain';
 import { compareSites, countStates, type OverviewSiteWire, type OverviewWire } from './overview-types';
 
 /**

@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState, type MouseEvent } from 'react';
 import type { ApiSite } from '@/lib/api/present';
-import type { SiteState } from '@/lib/domain';
+import type { SiteState } from '@/db/domain';
 import { api } from './api-client';
 import { RenderTimeContext } from './clock';
 import { ConfirmDelete } from './confirm-delete';

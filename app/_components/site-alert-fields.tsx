@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useState, type ReactNode } from 'react';
 import useSWR from 'swr';
 import type { ApiSite } from '@/lib/api/present';
-import { ALERT_SETTING_DEFAULTS } from '@/lib/domain';
+import { ALERT_SETTING_DEFAULTS } from '@/db/domain';
 import { CHANNELS_KEY, fetchJson, type ApiChannel } from '@/app/settings/notifications/channels-api';
 import styles from './site-form.module.css';
 

@@ -2,7 +2,7 @@
 
 import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { ApiSite } from '@/lib/api/present';
-import { HTTP_METHODS } from '@/lib/domain';
+import { HTTP_METHODS } from '@/db/domain';
 import { SITE_LIMITS, fieldErrors, siteCreateSchema, sitePatchSchema } from '@/lib/schemas';
 import { DEFAULT_EXPECTED_STATUS } from '@/lib/status-codes';
 import { api } from './api-client';

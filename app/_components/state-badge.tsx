@@ -1,4 +1,4 @@
-import type { SiteState } from '@/lib/domain';
+import type { SiteState } from '@/db/domain';
 
 /** A site's state as colour and as a word, so it reads without colour too (and to screen readers). */
 export function StateBadge({ state }: { state: SiteState }) {

@@ -1,4 +1,4 @@
-import type { SiteState } from '@/lib/domain';
+import type { SiteState } from '@/db/domain';
 import type { StateCounts } from './overview-types';
 
 const ITEMS: { key: SiteState; label: string }[] = [

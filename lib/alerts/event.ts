@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../domain';
+import type { ErrorKind } from '../../db/domain';
 
 /**
  * What a notification is about, as every channel receives it. The caller (the state machine and the sender)

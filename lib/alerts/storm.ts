@@ -1,5 +1,5 @@
 import type { FailureCounts, NewOutboxRow, OutboxRow, Store } from '../../db';
-import type { ErrorKind } from '../domain';
+import type { ErrorKind } from '../../db/domain';
 import type { AlertEvent, GroupedSite, NetworkEvent, StormEvent } from './event';
 
 /**

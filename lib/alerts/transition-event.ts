@@ -1,4 +1,4 @@
-import type { TransitionAlert } from '../domain';
+import type { TransitionAlert } from '../../db/domain';
 import type { AlertEvent, AlertSite, DegradedEvent, DownEvent, UndegradedEvent, UpEvent } from './event';
 
 /**

@@ -1,6 +1,6 @@
 import type { IncidentNotice } from '../../db';
 import { describeCause } from '../alerts/words';
-import type { Incident } from '../domain';
+import type { Incident } from '../../db/domain';
 import type { IncidentList } from '../incidents';
 
 /** Wire shape of an incident: ISO 8601 times, the cause also in the words the messages use. */

@@ -4,7 +4,7 @@ import {
   type LastCheck,
   type SiteSettings,
   type SiteWithLastCheck,
-} from '../domain';
+} from '../../db/domain';
 
 /** Wire shapes of the REST API: ISO 8601 times, milliseconds rounded to 0.1. Pages and the CLI read these. */
 

@@ -1,5 +1,5 @@
 import { csvRecord, type CsvValue } from '../csv';
-import type { CheckError, CheckOutcome, TlsInfo, Timings } from '../domain';
+import type { CheckError, CheckOutcome, TlsInfo, Timings } from '../../db/domain';
 
 /**
  * How the one-shot checker writes its results: a table streamed as checks finish, or CSV / JSON written once in

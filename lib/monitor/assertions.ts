@@ -1,4 +1,4 @@
-import type { Assertion, CheckError, JsonPathOp } from '../domain';
+import type { Assertion, CheckError, JsonPathOp } from '../../db/domain';
 import { testBounded } from './bounded-regex';
 import { parseJsonPath, valueAt } from './json-path';
 

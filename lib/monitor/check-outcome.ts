@@ -1,4 +1,4 @@
-import type { CheckOutcome } from '../domain';
+import type { CheckOutcome } from '../../db/domain';
 import type { CheckResult } from './probe';
 
 /**

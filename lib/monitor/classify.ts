@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../domain';
+import type { ErrorKind } from '../../db/domain';
 
 /**
  * Why a check failed, decided from the `code` that Node, OpenSSL and undici put on their errors — never from

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
-import type { TlsInfo } from '../domain';
+import type { TlsInfo } from '../../db/domain';
 import { addressPolicy } from '../target-policy';
 
 /**

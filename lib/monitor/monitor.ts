@@ -1,5 +1,5 @@
 import type { Store } from '../../db';
-import type { Site } from '../domain';
+import type { Site } from '../../db/domain';
 import { toCheckOutcome } from './check-outcome';
 import { startSelfReport, type SelfReporter } from './self-report';
 import { probe, type ProbeOptions } from './probe';
@@ -8,7 +8,7 @@ import { Recorder, type RecorderOptions, type RecorderStats } from './recorder';
 import { PushWatchdog } from './push-watchdog';
 import { Scheduler, type SchedulerStats } from './scheduler';
 import { getConfig } from '../config';
-import type { Retention } from '../retention';
+import type { Retention } from '../../db/retention';
 import { startPruner } from './pruner';
 import { startConfiguredBackups } from '../backup/schedule';
 

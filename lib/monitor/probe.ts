@@ -1,4 +1,4 @@
-import type { Assertion } from '../domain';
+import type { Assertion } from '../../db/domain';
 import { evaluateAssertions } from './assertions';
 import { probeDns, type DnsTarget } from './probes/dns';
 import { probeHttp, type HttpTarget } from './probes/http';

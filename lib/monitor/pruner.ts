@@ -1,5 +1,5 @@
 import type { Store } from '../../db';
-import { cutoffOf, MINUTE_DETAIL_HOURS, ROLLUP_TIERS, type Retention, type Tier } from '../retention';
+import { cutoffOf, MINUTE_DETAIL_HOURS, ROLLUP_TIERS, type Retention, type Tier } from '../../db/retention';
 
 /** What the pruner needs from storage: batched deletes, each one short statement. */
 export type PruneSink = Pick<Store, 'pruneChecks' | 'pruneRollups' | 'pruneMinuteDetail' | 'pruneTlsEntries'>;
@@ -54,7 +54,7 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Keeps history to its retention: every `everyMs`, deletes raw checks and rollups past their tier's cutoff
- * (lib/retention.ts) in batches of `batchRows`, each batch its own short transaction with a turn of the event
+ * (db/retention.ts) in batches of `batchRows`, each batch its own short transaction with a turn of the event
  * loop between batches, so the recorder — in this process or another — never waits behind more than one batch.
  * Certificate entries no kept check uses go last. A backlog (a long-stopped checker, a lowered retention) is
  * worked off the same way, just over more batches.

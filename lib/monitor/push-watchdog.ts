@@ -1,5 +1,5 @@
 import type { PushWatch } from '../../db';
-import type { NewCheck } from '../domain';
+import type { NewCheck } from '../../db/domain';
 import { systemClock, type Clock } from './clock';
 
 /**

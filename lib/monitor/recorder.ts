@@ -1,4 +1,4 @@
-import type { NewCheck } from '../domain';
+import type { NewCheck } from '../../db/domain';
 import { SampleWindow } from './stats';
 
 /** The one thing the recorder needs from storage: write a batch in one transaction. */

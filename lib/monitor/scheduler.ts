@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { Site } from '../domain';
+import type { Site } from '../../db/domain';
 import { systemClock, type Clock } from './clock';
 import { MinHeap } from './heap';
 import { SampleWindow } from './stats';

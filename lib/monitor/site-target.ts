@@ -1,4 +1,4 @@
-import type { Site } from '../domain';
+import type { Site } from '../../db/domain';
 import { statusRangesOf } from '../status-codes';
 import { readsBody } from './assertions';
 import { DEFAULT_BODY_CAP_BYTES, type ProbeOptions, type ProbeTarget } from './probe';

@@ -1,5 +1,5 @@
-import { LATENCY_WINDOW } from '../domain';
-import type { DecideState, SiteState, SiteStatus, StateSettings, Transition } from '../domain';
+import { LATENCY_WINDOW } from '../../db/domain';
+import type { DecideState, SiteState, SiteStatus, StateSettings, Transition } from '../../db/domain';
 
 /**
  * The site state machine, as one pure function: from a site's stored status, one event (a check result or a

@@ -1,7 +1,7 @@
 import type { Store } from '../../db';
 import { UPTIME_WINDOWS, type UptimeWindow } from '../../db/history';
 import { AppError } from '../errors';
-import { addEncoded, newCounts, percentilesOf } from '../histogram';
+import { addEncoded, newCounts, percentilesOf } from '../../db/histogram';
 import { BADGE_STYLES, type Badge, type BadgeStyle } from './badge-svg';
 import { publicCache } from './short-cache';
 import { stateWords } from './words';

@@ -27,7 +27,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '../../db';
 import { createChannel } from '../../lib/channels';
-import type { NewSiteSettings } from '../../lib/domain';
+import type { NewSiteSettings } from '../../db/domain';
 import {
   describeMachine,
   killChild,

@@ -24,7 +24,7 @@ import { type Store } from '../../db';
 import { startBackupSchedule } from '../../lib/backup/schedule';
 import { startMonitor } from '../../lib/monitor/monitor';
 import { startPruner } from '../../lib/monitor/pruner';
-import { DEFAULT_RETENTION } from '../../lib/retention';
+import { DEFAULT_RETENTION } from '../../db/retention';
 import { generate, parseFlags as parseHistoryFlags } from './history';
 import { summarize, type Summary } from './lib/stats';
 import { ms, num, type Row } from './lib/table';

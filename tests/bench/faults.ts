@@ -22,7 +22,7 @@
  * --seconds S (120, each measured window), --warmup S (15), --concurrency N (100), --rows N (43200),
  * --readers N (1, export loops at once), --keep (keep the databases).
  */
-import type { NewCheck } from '../../lib/domain';
+import type { NewCheck } from '../../db/domain';
 import {
   authHeaders,
   describeMachine,

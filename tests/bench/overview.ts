@@ -16,7 +16,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Store } from '../../db';
 import { presentOverview } from '../../app/_server/present-overview';
-import type { NewCheck } from '../../lib/domain';
+import type { NewCheck } from '../../db/domain';
 import { createOverviewCache } from '../../lib/overview-cache';
 import { openAppStore } from '../../lib/store';
 import { newCheck, newSite } from '../helpers/factories';

@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import type { SiteSettings } from '../../lib/domain';
+import type { SiteSettings } from '../../db/domain';
 import {
   describeMachine,
   SelfReportTap,

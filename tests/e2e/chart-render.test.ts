@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { NewCheck } from '../../lib/domain';
+import type { NewCheck } from '../../db/domain';
 import { startApp } from '../helpers/app-server';
 import { launchBrowser } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';

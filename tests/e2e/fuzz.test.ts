@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { HTTP_METHODS } from '../../lib/domain';
+import { HTTP_METHODS } from '../../db/domain';
 import { parseStatusSpec } from '../../lib/status-codes';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { openAppStore } from '../../lib/store';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { NewCheck } from '../../lib/domain';
+import type { NewCheck } from '../../db/domain';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { startTarget } from '../fixtures/controllable-target';
@@ -86,10 +86,12 @@ test('add a site in the browser, watch it go pending → up → down, edit, paus
   assert.equal(stored?.intervalSeconds, 2);
   assert.equal(await row.getByRole('link', { name: 'Shop' }).getAttribute('href'), `/sites/${stored!.id}`);
 
-  // The target starts failing: the row turns down within one interval plus 2 s, without a reload.
+  // The target starts failing: a site is down once confirmAfter (default 2) checks in a row have
+  // failed, the retry coming at most one interval after the first failure; the row turns down
+  // within those two intervals plus 3 s for the push to the page, without a reload.
   const flippedAt = Date.now();
   target.setStatus(500);
-  await row.locator('[data-state="down"]').waitFor({ timeout: 2000 + 2000 });
+  await row.locator('[data-state="down"]').waitFor({ timeout: 2 * 2000 + 3000 });
   t.diagnostic(`target failing → row shows down: ${Date.now() - flippedAt} ms (interval 2 s)`);
   assert.match(await row.innerText(), /500/);
   await page.waitForFunction(() => document.title === '(1 down) Upbeat');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeBackup } from '../../lib/backup/make-backup';
-import type { NewCheck } from '../../lib/domain';
+import type { NewCheck } from '../../db/domain';
 import { startApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { newCheck, newSite } from '../helpers/factories';

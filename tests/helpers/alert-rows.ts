@@ -1,6 +1,6 @@
 import type { NewOutboxRow, Store } from '../../db';
 import type { DownEvent, UpEvent } from '../../lib/alerts/event';
-import type { ErrorKind } from '../../lib/domain';
+import type { ErrorKind } from '../../db/domain';
 
 /** Webhook secret the tests sign with. */
 export const HOOK_SECRET = 'a-test-secret-of-some-length';

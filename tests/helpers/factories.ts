@@ -1,4 +1,4 @@
-import { ALERT_SETTING_DEFAULTS, KIND_SETTING_DEFAULTS, type NewCheck, type SiteSettings } from '../../lib/domain';
+import { ALERT_SETTING_DEFAULTS, KIND_SETTING_DEFAULTS, type NewCheck, type SiteSettings } from '../../db/domain';
 
 /**
  * A site whose state follows each check (confirmAfter 1), so storage tests read a state after one result; the

@@ -24,8 +24,8 @@ import {
   RANGE_KEYS,
   RAW_READ_LIMIT,
 } from '../../lib/history';
-import { RELATIVE_ERROR } from '../../lib/histogram';
-import { DEFAULT_RETENTION } from '../../lib/retention';
+import { RELATIVE_ERROR } from '../../db/histogram';
+import { DEFAULT_RETENTION } from '../../db/retention';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempStore } from '../helpers/temp-store';
 import { parseCsv } from '../helpers/csv';

@@ -45,6 +45,9 @@ const isClient = (rel: string) => /^\s*['"]use client['"]/.test(source(rel));
 
 const FORBIDDEN_IN_BROWSER = ['server-only', 'better-sqlite3', 'next/headers', 'next/server', 'node:sqlite'];
 
+/** db/'s pure modules: words and encoders with no imports at all, which every room (the browser too) may use. */
+const PURE_DB = new Set(['db/domain.ts', 'db/histogram.ts', 'db/retention.ts']);
+
 test('nothing a client component imports reaches server-only code, the database or next/headers', () => {
   const clients = [...walk('app'), ...walk('lib')].filter(isClient);
   assert.ok(clients.length > 5, `found only ${clients.length} client components`);
@@ -59,7 +62,7 @@ test('nothing a client component imports reaches server-only code, the database 
       for (const spec of valueImports(source(file))) {
         if (FORBIDDEN_IN_BROWSER.includes(spec)) problems.push(`${via.join(' → ')} imports ${spec}`);
         const next = resolveLocal(file, spec);
-        if (next?.startsWith('db/')) problems.push(`${via.join(' → ')} → ${next}`);
+        if (next?.startsWith('db/') && !PURE_DB.has(next)) problems.push(`${via.join(' → ')} → ${next}`);
         else if (next) queue.push({ file: next, via: [...via, next] });
       }
     }
@@ -75,6 +78,22 @@ test('server modules import server-only, and lib/ imports no Next.js', () => {
   }
   const nextInLib = walk('lib').filter((rel) => valueImports(source(rel)).some((s) => s === 'next' || s.startsWith('next/')));
   assert.deepEqual(nextInLib, []);
-  const serverInComponents = walk('app/_components').filter((rel) => !isClient(rel) && /from '@\/db|from '@\/lib\/store'/.test(source(rel)));
+  const serverInComponents = walk('app/_components').filter((rel) => !isClient(rel) && /from '@\/db\/(?!domain'|histogram'|retention')|from '@\/lib\/store'/.test(source(rel)));
   assert.deepEqual(serverInComponents, [], 'server code in the client-islands folder');
 });
+
+test('db/ is the bottom room: it imports nothing from lib/ or app/, and its pure modules import nothing', () => {
+  const problems: string[] = [];
+  for (const file of walk('db')) {
+    for (const spec of valueImports(source(file)).concat(typeImports(source(file)))) {
+      const target = resolveLocal(file, spec);
+      if (target && !target.startsWith('db/')) problems.push(`${file} imports ${target}`);
+      if (PURE_DB.has(file) && (target || !spec.startsWith('node:'))) problems.push(`${file} (pure) imports ${spec}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+function typeImports(text: string): string[] {
+  return [...text.matchAll(/^(?:import|export)\s+type\s+[^'";]*?\s+from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+}

@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Store } from '../../db';
-import type { NewCheck } from '../../lib/domain';
+import type { NewCheck } from '../../db/domain';
 import { createOverviewCache } from '../../lib/overview-cache';
 import { openAppStore } from '../../lib/store';
 import { newCheck, newSite } from '../helpers/factories';

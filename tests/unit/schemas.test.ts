@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MASKED_VALUE, maskHeaders } from '../../lib/api/present';
-import { KIND_SETTING_DEFAULTS } from '../../lib/domain';
+import { KIND_SETTING_DEFAULTS } from '../../db/domain';
 import { AppError } from '../../lib/errors';
 import { validateNewSite, validateSitePatch } from '../../lib/schemas';
 import { matchesStatus, parseStatusSpec } from '../../lib/status-codes';

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireViewer } from '@/app/_server/auth-page';
 import { getConfig } from '@/lib/config';
-import { RELATIVE_ERROR } from '@/lib/histogram';
+import { RELATIVE_ERROR } from '@/db/histogram';
 import { getStore } from '@/lib/store';
 import { formatAgo } from '@/app/_components/format';
 import { readBackupStatus } from './backup-status';

@@ -1,5 +1,5 @@
 import type { HistoryTable, Store } from '@/db';
-import { MINUTE_DETAIL_HOURS, steadyRowsPerSite, type Retention, type Tier } from '@/lib/retention';
+import { MINUTE_DETAIL_HOURS, steadyRowsPerSite, type Retention, type Tier } from '@/db/retention';
 
 /**
  * What the storage page shows, read on the server: the database's size on disk, each history table's rows and

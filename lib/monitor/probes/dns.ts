@@ -1,7 +1,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { CheckError, DnsRecordType } from '../../domain';
+import type { CheckError, DnsRecordType } from '../../../db/domain';
 import { classifyError } from '../classify';
 import { untilAborted } from '../connector';
 import { parseDnsServer } from '../../target-syntax';

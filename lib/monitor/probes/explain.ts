@@ -1,4 +1,4 @@
-import type { CheckError } from '../../domain';
+import type { CheckError } from '../../../db/domain';
 import { classifyError, describeTlsCode } from '../classify';
 import { ADDRESS_REFUSED, ConnectError, type Phase } from '../connector';
 import { explainStop, formatPeer, truncate, Verdict } from './result';

@@ -1,4 +1,4 @@
-import type { CheckError, ErrorKind, Timings, TlsInfo } from '../../domain';
+import type { CheckError, ErrorKind, Timings, TlsInfo } from '../../../db/domain';
 import type { AddressPolicy, LookupFn } from '../connector';
 
 /** What every check kind returns: one shape, so the recorder, history, incidents and alerts treat kinds alike. */

@@ -1,5 +1,5 @@
 import dns from 'node:dns';
-import type { CheckError } from '../../domain';
+import type { CheckError } from '../../../db/domain';
 import { openConnection, PhaseClock, type ConnectSeen, type LookupFn } from '../connector';
 import { explainFailure } from './explain';
 import { parseTcpUrl } from '../../target-syntax';

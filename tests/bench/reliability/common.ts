@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ALERT_SETTING_DEFAULTS, KIND_SETTING_DEFAULTS, type SiteSettings } from '../../../lib/domain';
+import { ALERT_SETTING_DEFAULTS, KIND_SETTING_DEFAULTS, type SiteSettings } from '../../../db/domain';
 import { type SelfReport, type Store } from '../../../db';
 import type { SelfReportStats } from '../../../lib/monitor/self-report';
 import { startProcess, stopProcess, type Started } from '../lib/proc';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startSender } from '../../../lib/alerts/sender';
 import { DEFAULT_STORM_OPTIONS, isStorm, looksLikeOwnNetwork } from '../../../lib/alerts/storm';
 import type { Store } from '../../../db';
-import type { ErrorKind } from '../../../lib/domain';
+import type { ErrorKind } from '../../../db/domain';
 import { addSites, addWebhookChannel, recordChecks, transitionRows } from '../../helpers/alert-rows';
 import { tempStore } from '../../helpers/temp-store';
 import { startReceiver, until } from '../../helpers/webhook-receiver';

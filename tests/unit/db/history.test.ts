@@ -5,7 +5,7 @@ import { newCheck, newSite } from '../../helpers/factories';
 import type { Store } from '../../../db';
 import { UPTIME_WINDOWS, dayWindow, uptimeWindowStart, type UptimeWindow } from '../../../db/history';
 import { startPruner } from '../../../lib/monitor/pruner';
-import { DEFAULT_RETENTION } from '../../../lib/retention';
+import { DEFAULT_RETENTION } from '../../../db/retention';
 
 const NOW = 1_750_000_000_000;
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../../db';
 import { SPARK_BUCKETS, SPARK_BUCKET_MS } from '../../../db/overview';
-import type { NewCheck } from '../../../lib/domain';
+import type { NewCheck } from '../../../db/domain';
 import { createChangeFeed, type ChangeEvent } from '../../../lib/events';
 import { eventually } from '../../helpers/eventually';
 import { tempStore } from '../../helpers/temp-store';

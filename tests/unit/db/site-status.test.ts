@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore, type Store } from '../../../db';
-import type { DecideState, SiteStatus, StateEvent } from '../../../lib/domain';
+import type { DecideState, SiteStatus, StateEvent } from '../../../db/domain';
 import { nextSiteState } from '../../../lib/monitor/state';
 import { SecretBox } from '../../../lib/secrets/box';
 import { tempDir, tempStore } from '../../helpers/temp-store';

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type net from 'node:net';
-import type { Assertion } from '../../../lib/domain';
+import type { Assertion } from '../../../db/domain';
 import { probe, type CheckResult } from '../../../lib/monitor/probe';
 import { testBounded } from '../../../lib/monitor/bounded-regex';
 import { parseJsonPath } from '../../../lib/monitor/json-path';

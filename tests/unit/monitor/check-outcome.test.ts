@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { runCheckUrls } from '../../../lib/cli/check-urls';
 import type { JsonReport } from '../../../lib/cli/formats';
-import type { CheckOutcome, CheckRecord } from '../../../lib/domain';
+import type { CheckOutcome, CheckRecord } from '../../../db/domain';
 import { toCheckOutcome } from '../../../lib/monitor/check-outcome';
 import { probe, type CheckResult } from '../../../lib/monitor/probe';
 import { statusRangesOf } from '../../../lib/status-codes';

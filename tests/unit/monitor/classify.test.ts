@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { ERROR_KINDS, type ErrorKind } from '../../../lib/domain';
+import { ERROR_KINDS, type ErrorKind } from '../../../db/domain';
 import {
   classifyError,
   codesOf,

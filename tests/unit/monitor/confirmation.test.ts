@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALERT_SETTING_DEFAULTS, KIND_SETTING_DEFAULTS, type Site, type SiteState, type SiteStatus, type StateSettings, type Transition } from '../../../lib/domain';
+import { ALERT_SETTING_DEFAULTS, KIND_SETTING_DEFAULTS, type Site, type SiteState, type SiteStatus, type StateSettings, type Transition } from '../../../db/domain';
 import { nextSiteState, p95 } from '../../../lib/monitor/state';
 import { Scheduler, nextSlotAtOrAfter } from '../../../lib/monitor/scheduler';
 import { FakeClock } from '../../helpers/fake-clock';

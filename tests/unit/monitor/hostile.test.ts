@@ -4,7 +4,7 @@ import type { TestContext } from 'node:test';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { ErrorKind } from '../../../lib/domain';
+import type { ErrorKind } from '../../../db/domain';
 import { DEFAULT_BODY_CAP_BYTES, probe, type CheckResult, type ProbeOptions } from '../../../lib/monitor/probe';
 import { statusRangesOf } from '../../../lib/status-codes';
 import {

@@ -9,7 +9,7 @@ import {
   cutoffOf,
   type Retention,
   type RollupTier,
-} from '../../../lib/retention';
+} from '../../../db/retention';
 import { newCheck, newSite } from '../../helpers/factories';
 import { eventually } from '../../helpers/eventually';
 import { tempStore } from '../../helpers/temp-store';

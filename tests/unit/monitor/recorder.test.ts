@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NewCheck } from '../../../lib/domain';
+import type { NewCheck } from '../../../db/domain';
 import { Recorder } from '../../../lib/monitor/recorder';
 import { tempStore } from '../../helpers/temp-store';
 import { eventually } from '../../helpers/eventually';

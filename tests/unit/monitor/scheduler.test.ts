@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KIND_SETTING_DEFAULTS, type Site } from '../../../lib/domain';
+import { KIND_SETTING_DEFAULTS, type Site } from '../../../db/domain';
 import { Scheduler, nextSlotAtOrAfter, offsetOf, type DueCheck } from '../../../lib/monitor/scheduler';
 import { FakeClock, sleepThrough } from '../../helpers/fake-clock';
 

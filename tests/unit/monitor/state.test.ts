@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SiteState, SiteStatus, StateEvent, StateSettings, Transition } from '../../../lib/domain';
+import type { SiteState, SiteStatus, StateEvent, StateSettings, Transition } from '../../../db/domain';
 import { nextSiteState } from '../../../lib/monitor/state';
 
 const SITE = 7;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DnsRecordType } from '../../../../lib/domain';
+import type { DnsRecordType } from '../../../../db/domain';
 import { probe } from '../../../../lib/monitor/probe';
 import { addressPolicy } from '../../../../lib/target-policy';
 import { startDnsServer } from '../../../fixtures/dns-server';

@@ -17,7 +17,7 @@ import {
   mergeEncoded,
   newCounts,
   percentilesOf,
-} from '../../lib/histogram';
+} from '../../../db/histogram';
 
 /** A small deterministic generator, so a failure reproduces. */
 function random(seed: number) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, parseConfig } from '../../lib/config';
-import { DEFAULT_RETENTION, steadyRowsPerSite } from '../../lib/retention';
+import { ConfigError, parseConfig } from '../../../lib/config';
+import { DEFAULT_RETENTION, steadyRowsPerSite } from '../../../db/retention';
 
 test('retention comes from the environment with the documented defaults and refuses too little', () => {
   assert.deepEqual(parseConfig({}).retention, { rawDays: 7, minuteHours: 48, hourDays: 90, dayDays: 730 });
