@@ -38,7 +38,7 @@ const baseFields = {
   config: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }),
 };
 
-const createSchema = z.strictObject({
+export const channelCreateSchema = z.strictObject({
   ...baseFields,
   type: z.enum(CHANNEL_TYPE_NAMES, { error: `must be one of ${CHANNEL_TYPE_NAMES.join(', ')}` }),
   isDefault: baseFields.isDefault.optional(),
@@ -185,7 +185,7 @@ function openForUse(store: Store, id: number): ChannelRecord {
 }
 
 export async function createChannel(store: Store, input: unknown, vet: VetOptions = {}): Promise<ChannelRecord> {
-  const body = parseOrThrow(createSchema, input);
+  const body = parseOrThrow(channelCreateSchema, input);
   const config = validateConfig(body.type, body.config);
   await vetTargets(body.type, config, vet);
   const sites = knownSites(store, body.sites ?? []);

@@ -136,7 +136,7 @@ const headersField = z
 const methodField = z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')}` });
 
 // One field per setting, each yielding the setting's own type (undefined: not given, take the default).
-const siteFields = {
+export const siteFields = {
   url: urlField,
   name: nameField.optional(),
   intervalSeconds: intField('seconds', SITE_LIMITS.intervalSeconds.min, SITE_LIMITS.intervalSeconds.max).optional(),
@@ -173,7 +173,7 @@ const channelsField = z
  * The URL against the kind (given, or read from the URL's scheme), reported beside the other fields' problems.
  * Runs even when other fields failed, so every bad field is named at once.
  */
-function targetFitsKind(required: boolean) {
+export function targetFitsKind(required: boolean) {
   return (value: { kind?: unknown; url?: unknown } | null, ctx: z.RefinementCtx) => {
     if (typeof value !== 'object' || value === null) return;
     const { kind, url } = value;
@@ -185,7 +185,7 @@ function targetFitsKind(required: boolean) {
   };
 }
 // zod skips an object's refinements once a field failed; this one runs anyway (its value may be partial).
-const ALWAYS = { when: () => true } as unknown as undefined;
+export const ALWAYS = { when: () => true } as unknown as undefined;
 
 // The URL may be left out for a push site only.
 export const siteCreateSchema = z

@@ -16,7 +16,7 @@ const text = (max: number) => z.string({ error: 'must be a string' }).trim().max
 // Control characters would break the page's text and the feed's XML.
 const clean = (max: number) => text(max).refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), 'must not contain control characters');
 
-const pageSchema = z.strictObject({
+export const pageSchema = z.strictObject({
   slug: z
     .string({ error: 'is required and must be a string' })
     .trim()
