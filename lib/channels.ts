@@ -95,7 +95,7 @@ export interface VetOptions {
  * Applies the target policy to every address the config will contact, at save time, naming the config field
  * that holds it. (Every send vets the address actually dialled as well.)
  */
-async function vetTargets(type: string, config: Record<string, unknown>, options: VetOptions): Promise<void> {
+export async function vetTargets(type: string, config: Record<string, unknown>, options: VetOptions): Promise<void> {
   const channel = channelTypeOf(type);
   if (channel === null) return;
   for (const target of channel.targets(config)) {
