@@ -5,6 +5,7 @@
 import { ConfigError, getConfig } from '../config';
 import { ConfigFileError } from '../config-file/load';
 import { exportConfig } from '../config-file/export';
+import { configJsonSchemaText } from '../config-file/json-schema';
 import { formatPlan } from '../config-file/plan';
 import { applyFile, planFile } from '../config-file/run';
 import { AppError } from '../errors';
@@ -13,6 +14,7 @@ import { openAppStore } from '../store';
 const HELP = `Usage: npm run config -- plan FILE
        npm run config -- apply FILE
        npm run config -- export [--with-secrets] > FILE
+       npm run config -- schema > public/upbeat-config.schema.json
 
 Works on the database UPBEAT_DB (now %DB%); Upbeat may keep running.
 
@@ -20,6 +22,7 @@ Works on the database UPBEAT_DB (now %DB%); Upbeat may keep running.
   apply FILE       apply FILE in one transaction (all or nothing) and show what changed
   export           write the whole configuration to stdout in the same format; secrets as \${UPBEAT_…}
   --with-secrets   export secrets in clear (a warning on stderr)
+  schema           the file's JSON Schema, for editors
   --help           this text
 
 Objects from FILE are marked as managed by it (read-only in the UI). Objects made in the UI are left alone
@@ -43,6 +46,10 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   };
+  if (verb === 'schema' && rest.length === 0) {
+    process.stdout.write(configJsonSchemaText());
+    return 0;
+  }
   if (verb !== 'plan' && verb !== 'apply' && verb !== 'export') return usage(verb === undefined ? 'say plan, apply or export' : `unknown command ${verb}`);
   if (unknown !== undefined) return usage(`unknown option ${unknown}`);
   if (verb === 'export' ? files.length > 0 : files.length !== 1) {
