@@ -37,7 +37,8 @@ const envWord = (s: string) =>
     .toUpperCase();
 
 // Text that reads as a reference is written escaped, so applying the export gives back the text itself.
-const escaped = (s: string) => s.replaceAll('${', '$${');
+// (A function, not a string: in a replacement string `$$` would stand for one `$`.)
+const escaped = (s: string) => s.replaceAll('${', () => '$${');
 
 function escapeAll(value: unknown): unknown {
   if (typeof value === 'string') return escaped(value);

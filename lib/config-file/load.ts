@@ -66,8 +66,11 @@ export function loadConfigText(text: string, file: string, env: EnvLookup = envR
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => lineCounter.linePos(offset);
   if (doc.errors.length > 0) {
+    // The first faults only: after one, the parser reads the rest of the file out of step and says so per token.
     throw new ConfigFileError(
-      doc.errors.map((e) => ({ file, ...at(e.pos[0]), field: '', message: e.message.split('\n')[0] ?? 'is not valid YAML' })),
+      doc.errors
+        .slice(0, 3)
+        .map((e) => ({ file, ...at(e.pos[0]), field: '', message: e.message.split('\n')[0] ?? 'is not valid YAML' })),
     );
   }
   const problemAt = (path: FieldPath, message: string): ConfigProblem => ({
