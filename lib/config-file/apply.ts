@@ -95,6 +95,7 @@ export function applyPlan(store: Store, plan: Plan, limits: ApplyLimits = { maxS
       } else {
         store.updateSite(id, { ...s.settings, channels });
       }
+      if (s.badges !== undefined) store.setBadgesEnabled(id, s.badges);
       store.setConfigMark('site', id, s.key, file);
       siteIds.set(s.key, id);
     }
