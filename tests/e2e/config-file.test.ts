@@ -162,6 +162,14 @@ test('UPBEAT_CONFIG is applied at start; managed objects answer 409; the export 
   assert.match(clear.headers.get('x-upbeat-warning') ?? '', /secrets in clear/);
   assert.match(await clear.text(), new RegExp(SECRET));
   assert.equal((await fetch(`${app.baseUrl}/api/config/export?secrets=maybe`, { headers: app.authHeaders })).status, 400);
+
+  // Every start applies the file as it is then.
+  assert.equal(await app.stop(), 0);
+  fs.writeFileSync(file, FILE_TEXT.replace('name: Website', 'name: Homepage'));
+  const again = await startApp(t, { dbPath: app.dbPath, env: { UPBEAT_CONFIG: file, UPBEAT_MONITOR: 'off', OPS_HOOK_SECRET: SECRET } });
+  assert.match(again.output(), /applied .*upbeat\.yaml: 0 to create, 1 to update, 0 to delete\./);
+  const after = (await (await fetch(`${again.baseUrl}/api/sites`, { headers: again.authHeaders })).json()) as { sites: { name: string }[] };
+  assert.deepEqual(after.sites.map((s) => s.name), ['API', 'Homepage']);
 });
 
 test('an invalid UPBEAT_CONFIG stops the start with the file, line and column, and writes nothing', async (t) => {
