@@ -14,6 +14,7 @@ import { openAppStore } from '../../lib/store';
  */
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+const outputDir = path.join(root, 'tests', 'output', 'screenshots');
 
 const FILE_TEXT = `version: 1
 defaults:
@@ -201,7 +202,7 @@ test('in the browser, managed objects say where they come from instead of offeri
 
   const browser = await launchBrowser(t);
   const { page, errors } = await openPage(browser, {}, app);
-  const note = `Managed by ${file} — edit the file and apply`;
+  const note = 'Managed by upbeat.yaml — edit the file and apply';
 
   await page.goto(`${app.baseUrl}/sites/${managedId}`);
   const actions = page.getByRole('group', { name: 'Site actions' });
@@ -209,6 +210,8 @@ test('in the browser, managed objects say where they come from instead of offeri
   assert.equal(await actions.getByRole('button', { name: 'Edit' }).count(), 0);
   assert.equal(await actions.getByRole('button', { name: 'Delete' }).count(), 0);
   assert.equal(await actions.getByRole('button', { name: 'Check now' }).count(), 1);
+  fs.mkdirSync(outputDir, { recursive: true });
+  await page.locator('header').filter({ has: actions }).screenshot({ path: path.join(outputDir, 'config-managed-site-light.png') });
 
   await page.goto(`${app.baseUrl}/sites/${ownId}`);
   await actions.getByRole('button', { name: 'Edit' }).waitFor();
@@ -223,6 +226,7 @@ test('in the browser, managed objects say where they come from instead of offeri
   await page.goto(`${app.baseUrl}/settings/status-pages`);
   const row = page.getByRole('listitem').filter({ hasText: 'Our status' });
   await row.getByText(note).waitFor();
+  await row.screenshot({ path: path.join(outputDir, 'config-managed-page-light.png') });
   assert.equal(await row.getByRole('button', { name: /Delete/ }).count(), 0);
   await row.getByRole('link', { name: 'Posts of Our status' }).click();
   await page.getByText(note).waitFor();
