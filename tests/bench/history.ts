@@ -42,7 +42,6 @@ import { checkOf, generate, parseFlags, random, siteModel, topUp, type Generated
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUTPUT = path.join(ROOT, 'tests', 'output');
-const MINUTE = 60_000;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Measurements
