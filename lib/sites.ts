@@ -70,7 +70,7 @@ export async function updateSite(store: Store, id: number, input: unknown): Prom
 }
 
 /** The target policy at save time for what the site connects to: its host, or for DNS its server. */
-async function assertKindTargetsAllowed(site: Pick<SiteSettings, 'kind' | 'url' | 'dnsServer'>): Promise<void> {
+export async function assertKindTargetsAllowed(site: Pick<SiteSettings, 'kind' | 'url' | 'dnsServer'>): Promise<void> {
   if (site.kind === 'http') return assertTargetAllowed(site.url);
   const host = targetHost(site);
   if (host !== null) await assertHostAllowed(host, 'url');
