@@ -14,6 +14,7 @@ import { describeFailure, formatDate, formatDateTime, formatLatency, formatPerce
 import { StateBadge } from '@/app/_components/state-badge';
 import { useToast } from '@/app/_components/toast';
 import { SiteActions } from './site-actions';
+import { SiteCheckSettings } from './site-check-settings';
 import { OpenIncident, SiteIncidents } from './site-incidents';
 import styles from './site.module.css';
 import { daysLeft, useMinute } from './use-minute';
@@ -192,6 +193,10 @@ function SiteDashboard({
       </header>
 
       <OpenIncident siteId={siteId} initial={initialIncidents} renderedAt={renderedAt} />
+
+      {(site.kind !== 'http' || site.assertions.length > 0) && (
+        <SiteCheckSettings site={site} latest={pages.data?.[0]?.checks[0]} canWrite={canWrite} />
+      )}
 
       {history.error && (
         <p className={styles.notice} role="status">
