@@ -59,6 +59,14 @@ test('one site of each kind through the form: assertions previewed live, a bad f
   await form.getByText('URL must start with http:// or https://').waitFor();
   assert.equal(await form.getByLabel('URL', { exact: true }).getAttribute('aria-invalid'), 'true');
 
+  // For https, turning verification off says plainly what is given up.
+  await form.getByLabel('URL', { exact: true }).fill('https://127.0.0.1/');
+  await form.getByText('Advanced').click();
+  await form.getByLabel('Verify the certificate').uncheck();
+  assert.match(await form.getByTestId('tls-warning').innerText(), /Any certificate is accepted, also a forged one/);
+  await form.getByLabel('Verify the certificate').check();
+  assert.equal(await form.getByTestId('tls-warning').count(), 0);
+
   // Two assertions, one of which does not hold against the real response: the preview says which, and what it saw.
   await form.getByLabel('URL', { exact: true }).fill(`${api.url}/health`);
   await form.getByLabel('Name', { exact: true }).fill('Api');

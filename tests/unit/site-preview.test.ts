@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAppError } from '../../lib/errors';
 import { previewSite } from '../../lib/site-preview';
+import { newSite } from '../helpers/factories';
 import { tempStore } from '../helpers/temp-store';
 
 async function jsonServer(t: import('node:test').TestContext, body: unknown): Promise<string> {
@@ -86,4 +87,34 @@ test('one client past its burst is told to wait (429), another is not', async (t
   assert.deepEqual(codes.slice(0, 10), Array(10).fill('ok'));
   assert.equal(codes[10], 'rate_limited');
   assert.equal((await previewSite(store, { url }, 'client-other', {})).ok, true);
+});
+
+test('previewing an edit uses the stored secrets the form never sees: header values and the request body', async (t) => {
+  const store = tempStore(t);
+  const seen: Array<{ auth: string | undefined; body: string }> = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      seen.push({ auth: req.headers.authorization, body });
+      res.statusCode = req.headers.authorization === 'Bearer stored-secret' ? 200 : 401;
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const site = store.createSite(newSite({ url, method: 'POST', headers: { Authorization: 'Bearer stored-secret' }, requestBody: '{"job":"nightly"}' }));
+
+  const edit = await previewSite(store, { siteId: site.id, assertions: [{ type: 'body-contains', value: 'nightly' }] }, 'client-edit', {});
+  assert.equal(edit.statusCode, 200);
+  assert.deepEqual(edit.assertions, [{ holds: true, seen: null }]);
+  assert.deepEqual(seen[0], { auth: 'Bearer stored-secret', body: '{"job":"nightly"}' });
+  // The stored site is as it was: the draft's assertions were not saved.
+  assert.deepEqual(store.getSite(site.id)!.assertions, []);
+
+  const fresh = await previewSite(store, { url, method: 'POST' }, 'client-edit', {});
+  assert.equal(fresh.statusCode, 401);
+  assert.equal(fresh.ok, false);
+  await assert.rejects(previewSite(store, { siteId: 999_999 }, 'client-edit', {}), (err: unknown) => isAppError(err) && err.code === 'not_found');
 });

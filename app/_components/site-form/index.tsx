@@ -1,7 +1,6 @@
 'use client';
 
 import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
-import { SITE_KINDS, type SiteKind } from '@/db/domain';
 import type { ApiSite } from '@/lib/api/present';
 import { fieldErrors, siteCreateSchema, sitePatchSchema } from '@/lib/schemas';
 import { api } from '../api-client';
@@ -10,11 +9,11 @@ import { AlertFields, alertBody, initialAlertValues, type AlertValues } from '..
 import { assertionOf, rowsFromAssertions, typesFor, type AssertionRow } from './assertion-model';
 import { Field, NumberField, type FieldKit } from './field';
 import { DnsFields, HttpRequestFields, PushFields, TcpFields } from './kind-fields';
+import { KindChooser, TargetField } from './target-fields';
 import { runPreview } from './preview';
 import { PreviewPanel, type PreviewState } from './preview-panel';
 import { PushUrlOnce } from './push-url';
-import { ADVANCED, FIELD_LABELS, FIELD_ORDER, KIND_LABELS, URL_LABELS, fieldOf, initialValues, toBody, type SiteFormSite, type Values } from './values';
-import styles from './site-form.module.css';
+import { ADVANCED, FIELD_LABELS, FIELD_ORDER, URL_LABELS, fieldOf, initialValues, toBody, type SiteFormSite, type Values } from './values';
 
 export type { SiteFormSite } from './values';
 
@@ -33,14 +32,6 @@ function sameUrl(a: string, b: string): boolean {
     return false;
   }
 }
-
-const URL_HINTS: Record<SiteKind, string> = {
-  http: 'The address to check, with http:// or https://',
-  tcp: 'host:port, e.g. db.internal:5432',
-  dns: 'e.g. example.com',
-  push: '',
-};
-const URL_PLACEHOLDERS: Record<SiteKind, string> = { http: 'https://example.com/health', tcp: 'db.internal:5432', dns: 'example.com', push: '' };
 
 /**
  * Adds a site or edits one, by kind (HTTP, TCP, DNS, push): only the chosen kind's fields show. Checked in the
@@ -198,50 +189,14 @@ export function SiteForm({
           {general.join('. ')}
         </p>
       )}
-      <fieldset className={styles.kinds}>
-        <legend>Kind</legend>
-        {SITE_KINDS.map((k) => (
-          <label key={k} className={styles.kindOption}>
-            <input
-              type="radio"
-              name="kind"
-              value={k}
-              checked={values.kind === k}
-              onChange={() => {
-                set('kind', k);
-                dropError('url');
-                setPreview({ kind: 'idle' });
-              }}
-            />
-            {KIND_LABELS[k]}
-          </label>
-        ))}
-        {kit.error('kind')}
-      </fieldset>
-      {values.kind !== 'push' && (
-        <Field label={URL_LABELS[values.kind]} htmlFor={id('url')} error={kit.error('url')}>
-          <input
-            {...kit.props('url', true)}
-            type="text"
-            inputMode={values.kind === 'http' ? 'url' : 'text'}
-            autoComplete={values.kind === 'http' ? 'url' : 'off'}
-            spellCheck={false}
-            placeholder={URL_PLACEHOLDERS[values.kind]}
-            value={values.url}
-            onChange={(e) => set('url', e.target.value)}
-            required
-            autoFocus
-          />
-          <p id={id('url-hint')} className="field-hint">
-            {URL_HINTS[values.kind]}
-          </p>
-          {duplicateOf && (
-            <p className={styles.warning} data-testid="duplicate-warning">
-              Already monitored as <strong>{duplicateOf.name}</strong>. You can {isEdit ? 'save' : 'add'} it anyway.
-            </p>
-          )}
-        </Field>
-      )}
+      <KindChooser
+        kit={kit}
+        onChoose={() => {
+          dropError('url');
+          setPreview({ kind: 'idle' });
+        }}
+      />
+      {values.kind !== 'push' && <TargetField kit={kit} duplicateOf={duplicateOf} isEdit={isEdit} />}
       <Field label="Name" htmlFor={id('name')} error={kit.error('name')}>
         <input
           {...kit.props('name', true)}

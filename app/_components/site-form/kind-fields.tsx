@@ -15,7 +15,7 @@ export function TcpFields({ kit }: { kit: FieldKit }) {
   return (
     <>
       <CheckField kit={kit} field="tcpTls" label="TLS on connect (SMTPS, LDAPS…): check the handshake and the certificate" />
-      {kit.values.tcpTls && <TlsVerify kit={kit} />}
+      {kit.values.tcpTls && <TlsFields kit={kit} />}
     </>
   );
 }
@@ -131,37 +131,43 @@ export function HttpRequestFields({ kit, hasStoredBody }: { kit: FieldKit; hasSt
         </p>
       </Field>
       <CheckField kit={kit} field="followRedirects" label="Follow redirects" />
-      {values.url.trim().toLowerCase().startsWith('https:') && (
-        <>
-          <TlsVerify kit={kit} />
-          <Field label="Custom CA" htmlFor={kit.id('caPem')} error={kit.error('caPem')}>
-            <textarea
-              {...kit.props('caPem', true)}
-              rows={3}
-              spellCheck={false}
-              placeholder="-----BEGIN CERTIFICATE-----"
-              value={values.caPem}
-              onChange={(e) => set('caPem', e.target.value)}
-            />
-            <p id={kit.id('caPem-hint')} className="field-hint">
-              Optional: your private CA&apos;s certificate (PEM), trusted for this site in place of the public roots.
-            </p>
-          </Field>
-          <Field label="Host name" htmlFor={kit.id('hostHeader')} error={kit.error('hostHeader')}>
-            <input
-              {...kit.props('hostHeader', true)}
-              type="text"
-              spellCheck={false}
-              placeholder="internal.example.com"
-              value={values.hostHeader}
-              onChange={(e) => set('hostHeader', e.target.value)}
-            />
-            <p id={kit.id('hostHeader-hint')} className="field-hint">
-              Optional: the name sent as SNI and Host when the URL names an address.
-            </p>
-          </Field>
-        </>
-      )}
+      {values.url.trim().toLowerCase().startsWith('https:') && <TlsFields kit={kit} />}
+    </>
+  );
+}
+
+/** Certificate options of an https URL or a tls:// port: verification, a private CA, the name to expect. */
+function TlsFields({ kit }: { kit: FieldKit }) {
+  const { values, set } = kit;
+  return (
+    <>
+      <TlsVerify kit={kit} />
+      <Field label="Custom CA" htmlFor={kit.id('caPem')} error={kit.error('caPem')}>
+        <textarea
+          {...kit.props('caPem', true)}
+          rows={3}
+          spellCheck={false}
+          placeholder="-----BEGIN CERTIFICATE-----"
+          value={values.caPem}
+          onChange={(e) => set('caPem', e.target.value)}
+        />
+        <p id={kit.id('caPem-hint')} className="field-hint">
+          Optional: your private CA&apos;s certificate (PEM), trusted for this site in place of the public roots.
+        </p>
+      </Field>
+      <Field label="Host name" htmlFor={kit.id('hostHeader')} error={kit.error('hostHeader')}>
+        <input
+          {...kit.props('hostHeader', true)}
+          type="text"
+          spellCheck={false}
+          placeholder="internal.example.com"
+          value={values.hostHeader}
+          onChange={(e) => set('hostHeader', e.target.value)}
+        />
+        <p id={kit.id('hostHeader-hint')} className="field-hint">
+          Optional: the name sent as SNI{values.kind === 'http' ? ' and Host' : ''} and expected on the certificate.
+        </p>
+      </Field>
     </>
   );
 }

@@ -171,6 +171,8 @@ export function toBody(v: Values, isEdit: boolean, hasStoredBody: boolean): Reco
       const target = v.url.trim();
       body.url = target === '' || /^[a-z]+:\/\//i.test(target) ? target : `${v.tcpTls ? 'tls' : 'tcp'}://${target}`;
       body.tlsVerify = v.tlsVerify;
+      if (isEdit || v.caPem.trim() !== '') body.caPem = orNull(v.caPem);
+      if (isEdit || v.hostHeader.trim() !== '') body.hostHeader = orNull(v.hostHeader);
       break;
     }
     case 'dns': {
