@@ -64,7 +64,8 @@ export function rowsFromAssertions(list: readonly Assertion[] | undefined): Asse
       case 'body-matches':
         return { ...row, pattern: a.pattern, flags: a.flags ?? '' };
       case 'json-path':
-        return { ...row, path: a.path, jsonOp: a.op, value: typeof a.value === 'string' ? a.value : JSON.stringify(a.value) };
+        // A string that would read back as JSON (`"100"`, `"true"`) is shown quoted, so it stays a string.
+        return { ...row, path: a.path, jsonOp: a.op, value: typeof a.value === 'string' && jsonValueOf(a.value) === a.value ? a.value : JSON.stringify(a.value) };
       case 'header':
         return { ...row, name: a.name, headerOp: a.op, value: a.value };
       case 'response-time':

@@ -5,7 +5,7 @@ import type { ApiSite } from '@/lib/api/present';
 import { fieldErrors, siteCreateSchema, sitePatchSchema } from '@/lib/schemas';
 import { api } from '../api-client';
 import { HeaderRows, headerChanges, rowsFromStored, type HeaderRow } from '../header-rows';
-import { AlertFields, alertBody, initialAlertValues, type AlertValues } from '../site-alert-fields';
+import { ALERT_FIELD_LABELS, AlertFields, alertBody, initialAlertValues, type AlertValues } from '../site-alert-fields';
 import { assertionOf, rowsFromAssertions, typesFor, type AssertionRow } from './assertion-model';
 import { Field, NumberField, type FieldKit } from './field';
 import { DnsFields, HttpRequestFields, PushFields, TcpFields } from './kind-fields';
@@ -13,9 +13,12 @@ import { KindChooser, TargetField } from './target-fields';
 import { runPreview } from './preview';
 import { PreviewPanel, type PreviewState } from './preview-panel';
 import { PushUrlOnce } from './push-url';
-import { ADVANCED, FIELD_LABELS, FIELD_ORDER, URL_LABELS, fieldOf, initialValues, toBody, type SiteFormSite, type Values } from './values';
+import { ADVANCED, SITE_FIELD_LABELS, URL_LABELS, fieldOf, initialValues, toBody, type SiteFormSite, type Values } from './values';
 
 export type { SiteFormSite } from './values';
+
+const FIELD_LABELS: Record<string, string> = { ...SITE_FIELD_LABELS, ...ALERT_FIELD_LABELS };
+const FIELD_ORDER = Object.keys(FIELD_LABELS);
 
 /** A site already monitored, to warn about a second one with the same URL. */
 export interface KnownSite {

@@ -2,7 +2,7 @@ import { KIND_SETTING_DEFAULTS, type DnsRecordType, type SiteKind } from '@/db/d
 import type { ApiSite } from '@/lib/api/present';
 import { SITE_LIMITS } from '@/lib/schemas';
 import { DEFAULT_EXPECTED_STATUS } from '@/lib/status-codes';
-import { ALERT_FIELD_LABELS, type AlertSite } from '../site-alert-fields';
+import type { AlertSite } from '../site-alert-fields';
 
 /**
  * The site form's values as typed, per kind, and the one mapping to the JSON the API takes. Fields of the other
@@ -59,7 +59,8 @@ export interface Values {
 
 export const KIND_LABELS: Record<SiteKind, string> = { http: 'HTTP', tcp: 'TCP', dns: 'DNS', push: 'Push' };
 
-export const FIELD_LABELS: Record<string, string> = {
+/** The labels of the fields this file knows (the Alerts section adds its own: see index.tsx). */
+export const SITE_FIELD_LABELS: Record<string, string> = {
   kind: 'Kind',
   url: 'URL',
   name: 'Name',
@@ -79,11 +80,9 @@ export const FIELD_LABELS: Record<string, string> = {
   dnsServer: 'DNS server',
   dnsExpected: 'Expected values',
   assertions: 'Assertions',
-  ...ALERT_FIELD_LABELS,
 };
 /** The url field's label by kind. */
 export const URL_LABELS: Record<SiteKind, string> = { http: 'URL', tcp: 'Host and port', dns: 'Name to resolve', push: 'URL' };
-export const FIELD_ORDER = Object.keys(FIELD_LABELS);
 export const ADVANCED = new Set(['method', 'requestBody', 'requestContentType', 'expectedStatus', 'followRedirects', 'headers', 'tlsVerify', 'caPem', 'hostHeader']);
 
 /** Methods that carry a request body (the API refuses one with GET and HEAD). */

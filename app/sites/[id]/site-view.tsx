@@ -162,7 +162,8 @@ function SiteDashboard({
       <header className={styles.header}>
         <div className={styles.title}>
           <h1>{site.name}</h1>
-          <p className={styles.url}>{site.url}</p>
+          {/* A push site has no address of its own (its url is "push:"): it is pinged by the job it watches. */}
+          <p className={styles.url}>{site.kind === 'push' ? 'Push check: pinged by the job it watches' : site.url}</p>
           {problem && last && (
             <p className={styles.problem} data-testid="site-problem">
               {problem}
