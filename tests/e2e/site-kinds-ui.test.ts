@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { startDnsServer } from '../fixtures/dns-server';
 import { startHttpTarget, startTcpTarget } from '../fixtures/targets';
@@ -11,6 +13,8 @@ import { launchBrowser, openPage } from '../helpers/browser';
  * 127.0.0.1: one site of each kind added through the form, assertions built row by row and previewed against a
  * real response, a bad field named beside it, and a push site's URL shown once, pinged, rotated.
  */
+
+const OUTPUT = path.resolve(import.meta.dirname, '..', 'output');
 
 interface SiteLite {
   id: number;
@@ -48,7 +52,8 @@ test('one site of each kind through the form: assertions previewed live, a bad f
   const dns = await startDnsServer(t, { 'svc.upbeat.test': { A: ['192.0.2.10'] } });
   const app = await startApp(t);
   const browser = await launchBrowser(t);
-  const { page, errors } = await openPage(browser, {}, app);
+  // Tall enough for the whole form, for its screenshot.
+  const { page, errors } = await openPage(browser, { viewport: { width: 1280, height: 1500 } }, app);
   await page.goto(app.baseUrl);
 
   // HTTP: a wrong URL is named beside its field, and nothing is added.
@@ -89,6 +94,9 @@ test('one site of each kind through the form: assertions previewed live, a bad f
   assert.equal(await verdicts.nth(1).innerText(), '✗ Fails: $.queue.depth is 250 (expected < 100)');
   assert.match(await form.getByTestId('preview-result').innerText(), /Would be down \(HTTP 200, \d+ ms\)/);
   assert.match(await form.getByTestId('preview-result').innerText(), /"depth":250/);
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  await form.getByTestId('assertions').scrollIntoViewIfNeeded();
+  await page.getByRole('dialog').screenshot({ path: path.join(OUTPUT, 'site-form-assertions.png') });
   // The preview wrote nothing.
   const none = (await (await fetch(`${app.baseUrl}/api/sites`, { headers: app.authHeaders })).json()) as { sites: unknown[] };
   assert.equal(none.sites.length, 0);
