@@ -181,5 +181,20 @@ test('one site of each kind through the form: assertions previewed live, a bad f
   await page.reload();
   assert.equal(await page.getByLabel('Ping URL').count(), 0, 'shown once: gone after a reload');
 
+  // Editing keeps the rows as built, and a preview of the edit checks the stored site with the draft's changes.
+  await page.goto(`${app.baseUrl}/sites/${apiSite.id}`);
+  assert.deepEqual(await page.getByRole('list', { name: 'Assertions' }).getByRole('listitem').allInnerTexts(), [
+    'JSON path $.status == "ok"',
+    'JSON path $.queue.depth < 1000',
+  ]);
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit Api' });
+  assert.equal(await edit.getByLabel('Assertion 2 value').inputValue(), '1000');
+  await edit.getByLabel('Assertion 1 value').fill('fine');
+  await edit.getByRole('button', { name: 'Test now' }).click();
+  await edit.getByText('✗ Fails: $.status is "ok" (expected == "fine")').waitFor();
+  await edit.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal((await siteNamed(app, 'Api')).assertions.length, 2);
+
   assert.deepEqual(errors, []);
 });
