@@ -8,7 +8,7 @@ import type { CheckRecord, DecideState, NewCheck, SiteStatus, StateSettings, Tra
 /** The raw row's columns as reads see them: the certificate comes from its dictionary entry (check_tls). */
 const CHECK_COLUMNS = `c.id, c.site_id, c.checked_at, c.ok, c.status_code, c.error_kind, c.error_message, c.dns_us,
   c.connect_us, c.tls_us, c.ttfb_us, c.transfer_us, c.total_us, c.lag_ms, t.expires_at AS tls_expires_at,
-  t.issuer AS tls_issuer`;
+  t.issuer AS tls_issuer, c.detail`;
 const FROM_CHECKS = `FROM checks c LEFT JOIN check_tls t ON t.id = c.tls_id`;
 
 /** A check_tls entry's seen_at is written rounded up to this, so a site's hour of checks costs one write. */
@@ -31,6 +31,7 @@ interface CheckRow {
   lag_ms: number;
   tls_expires_at: number | null;
   tls_issuer: string | null;
+  detail: string | null;
 }
 
 function toCheck(r: CheckRow): CheckRecord {
@@ -52,6 +53,7 @@ function toCheck(r: CheckRow): CheckRecord {
     lagMs: r.lag_ms,
     tlsExpiresAt: r.tls_expires_at,
     tlsIssuer: r.tls_issuer,
+    detail: r.detail,
   };
 }
 
@@ -98,9 +100,9 @@ export function createCheckVerbs(
 ): CheckVerbs {
   const insert = db.prepare(
     `INSERT INTO checks (site_id, checked_at, ok, status_code, error_kind, error_message, dns_us, connect_us, tls_us,
-       ttfb_us, transfer_us, total_us, lag_ms, tls_id)
+       ttfb_us, transfer_us, total_us, lag_ms, tls_id, detail)
      VALUES (@siteId, @checkedAt, @ok, @statusCode, @errorKind, @errorMessage, @dnsUs, @connectUs, @tlsUs, @ttfbUs,
-       @transferUs, @totalUs, @lagMs, @tlsId)`,
+       @transferUs, @totalUs, @lagMs, @tlsId, @detail)`,
   );
   const findTls = db.prepare<[number, string | null], { id: number; seen_at: number }>(
     `SELECT id, seen_at FROM check_tls WHERE expires_at = ? AND issuer IS ?`,
@@ -178,6 +180,7 @@ export function createCheckVerbs(
         totalUs,
         lagMs: Math.max(0, Math.round(c.lagMs)),
         tlsId: c.tlsExpiresAt === null ? null : tlsIdOf(Math.round(c.tlsExpiresAt), c.tlsIssuer, checkedAt),
+        detail: c.detail ?? null,
       });
       recorded++;
       const checkId = Number(info.lastInsertRowid);

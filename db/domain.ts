@@ -309,6 +309,8 @@ export interface CheckOutcome {
   error: CheckError | null;
   tlsExpiresAt: number | null;
   tlsIssuer: string | null;
+  /** What was seen beyond the status, e.g. a DNS answer (`A 192.0.2.1, 192.0.2.2`); absent or null when nothing. */
+  detail?: string | null;
 }
 
 /** A check of a site, ready to be recorded. */

@@ -18,6 +18,8 @@ export interface SecretSealer {
  */
 const SEALED_COLUMNS: readonly { table: string; column: string; kind: 'whole' | 'fields' }[] = [
   { table: 'sites', column: 'headers', kind: 'whole' },
+  // A request body may carry a token as much as a header does (migration 0010; null when the site sends none).
+  { table: 'sites', column: 'request_body', kind: 'whole' },
   // Notification channels (migration 0008): their `secretFields`, sealed by lib/ before the row is written.
   { table: 'channels', column: 'config', kind: 'fields' },
 ];
@@ -42,8 +44,13 @@ export function prepareSecrets(db: Db, file: string, box: SecretSealer): void {
   proveKeyOnChannels(db, file, box);
   const plain = db.prepare<[], { id: number; headers: string }>(`SELECT id, headers FROM sites WHERE headers NOT LIKE 'v1:%'`);
   const seal = db.prepare<[string, number]>(`UPDATE sites SET headers = ? WHERE id = ?`);
+  const bodies = db.prepare<[], { id: number; body: string }>(
+    `SELECT id, request_body AS body FROM sites WHERE request_body IS NOT NULL AND request_body NOT LIKE 'v1:%'`,
+  );
+  const sealBody = db.prepare<[string, number]>(`UPDATE sites SET request_body = ? WHERE id = ?`);
   db.transaction(() => {
     for (const row of plain.all()) seal.run(box.seal(row.headers), row.id);
+    for (const row of bodies.all()) sealBody.run(box.seal(row.body), row.id);
   }).immediate();
 }
 
@@ -94,7 +101,10 @@ export function resealSecrets(db: Db, from: SecretSealer, to: SecretSealer): Res
   db.transaction(() => {
     for (const { table, column, kind } of SEALED_COLUMNS) {
       if (!tableExists(db, table)) continue;
-      const rows = db.prepare<[], { id: number; value: string }>(`SELECT rowid AS id, ${column} AS value FROM ${table}`).all();
+      // Null is a setting left empty (a site without a request body), not a secret.
+      const rows = db
+        .prepare<[], { id: number; value: string }>(`SELECT rowid AS id, ${column} AS value FROM ${table} WHERE ${column} IS NOT NULL`)
+        .all();
       const write = db.prepare<[string, number]>(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`);
       for (const row of rows) {
         const next = kind === 'whole' ? resealWhole(row.value, from, reseal) : resealFields(row.value, from, reseal);

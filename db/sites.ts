@@ -40,6 +40,17 @@ const sealedStringMap = (name: string): Column<Record<string, string>> => ({
   },
 });
 
+/** A text that may hold credentials (a request body with a token in it), sealed when set; null stays null. */
+const sealedText = (name: string): Column<string | null> => ({
+  name,
+  toDb: (value, box) => (value === null ? null : box.seal(value)),
+  fromDb: (value, box) => {
+    if (value === null || value === undefined) return null;
+    const stored = String(value);
+    return box.isSealed(stored) ? box.open(stored) : stored;
+  },
+});
+
 /** A JSON array, written as given (the schema validated it) and read back as an array whatever is stored. */
 const jsonList = <T>(name: string): Column<T[]> => ({
   name,
@@ -65,7 +76,7 @@ const SETTING_COLUMNS: { [K in keyof SiteSettings]-?: Column<SiteSettings[K]> } 
   remindEveryMinutes: plain('remind_every_min'),
   kind: plain('kind'),
   assertions: jsonList('assertions'),
-  requestBody: plain('request_body'),
+  requestBody: sealedText('request_body'),
   requestContentType: plain('request_content_type'),
   tlsVerify: flag('tls_verify'),
   caPem: plain('ca_pem'),

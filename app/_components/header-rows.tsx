@@ -1,7 +1,7 @@
 'use client';
 
 import { HEADER_LIMITS } from '@/lib/schemas';
-import styles from './site-form.module.css';
+import styles from './site-form/site-form.module.css';
 
 /**
  * Request headers as editable rows. The API never sends a stored value back (only its first characters and

@@ -6,7 +6,7 @@ import useSWR from 'swr';
 import type { ApiSite } from '@/lib/api/present';
 import { ALERT_SETTING_DEFAULTS } from '@/db/domain';
 import { CHANNELS_KEY, fetchJson, type ApiChannel } from '@/app/settings/notifications/channels-api';
-import styles from './site-form.module.css';
+import styles from './site-form/site-form.module.css';
 
 /**
  * The site form's Alerts section: when a site counts as down, up again and slow, how often to remind, and which

@@ -36,7 +36,8 @@ export function maskHeaders(headers: Record<string, string>): Record<string, str
 /** Every setting, by the one list of them, so a new setting reaches the API without a change here. */
 function presentSettings(s: SiteSettings): SiteSettings {
   const settings = Object.fromEntries(SITE_SETTING_KEYS.map((key) => [key, s[key]])) as unknown as SiteSettings;
-  return { ...settings, headers: maskHeaders(s.headers) };
+  // A request body may carry a credential as a header does: that one is set is all a read tells.
+  return { ...settings, headers: maskHeaders(s.headers), requestBody: s.requestBody === null ? null : MASKED_VALUE };
 }
 
 export function presentSite(s: SiteWithLastCheck) {
@@ -69,6 +70,7 @@ export function presentCheck(c: CheckRecord) {
     error: c.error,
     lagMs: c.lagMs,
     tlsExpiresAt: c.tlsExpiresAt === null ? null : iso(c.tlsExpiresAt),
+    detail: c.detail ?? null,
   };
 }
 export type ApiCheck = ReturnType<typeof presentCheck>;

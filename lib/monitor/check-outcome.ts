@@ -15,5 +15,6 @@ export function toCheckOutcome(result: CheckResult): CheckOutcome {
     error: result.error,
     tlsExpiresAt: result.tls?.validTo ?? null,
     tlsIssuer: result.tls?.issuer ?? null,
+    detail: result.detail,
   };
 }

@@ -59,6 +59,8 @@ export function ChecksTable({ pages, pageSize, isLoading, error, onLoadMore, for
                       <span className={styles.kind}>{c.error.kind}</span> {c.error.message}
                     </>
                   )}
+                  {/* What a passed check saw beyond its status (a DNS answer); a failed one says it in its message. */}
+                  {!c.error && c.detail && <span className={styles.muted}>{c.detail}</span>}
                 </td>
               </tr>
             ))}

@@ -14,6 +14,7 @@ import { describeFailure, formatDate, formatDateTime, formatLatency, formatPerce
 import { StateBadge } from '@/app/_components/state-badge';
 import { useToast } from '@/app/_components/toast';
 import { SiteActions } from './site-actions';
+import { SiteCheckSettings } from './site-check-settings';
 import { OpenIncident, SiteIncidents } from './site-incidents';
 import styles from './site.module.css';
 import { daysLeft, useMinute } from './use-minute';
@@ -164,7 +165,8 @@ function SiteDashboard({
       <header className={styles.header}>
         <div className={styles.title}>
           <h1>{site.name}</h1>
-          <p className={styles.url}>{site.url}</p>
+          {/* A push site has no address of its own (its url is "push:"): it is pinged by the job it watches. */}
+          <p className={styles.url}>{site.kind === 'push' ? 'Push check: pinged by the job it watches' : site.url}</p>
           {problem && last && (
             <p className={styles.problem} data-testid="site-problem">
               {problem}
@@ -196,6 +198,10 @@ function SiteDashboard({
       </header>
 
       <OpenIncident siteId={siteId} initial={initialIncidents} renderedAt={renderedAt} />
+
+      {(site.kind !== 'http' || site.assertions.length > 0) && (
+        <SiteCheckSettings site={site} latest={pages.data?.[0]?.checks[0]} canWrite={canWrite} />
+      )}
 
       {history.error && (
         <p className={styles.notice} role="status">

@@ -86,3 +86,12 @@ test('a paused site keeps the paused state when a result of an earlier check arr
   assert.equal(store.getSite(s.id)!.state, 'paused');
   assert.equal(store.getSite(s.id)!.lastCheck!.checkedAt, 10);
 });
+
+test('what a check saw beyond its status (a DNS answer) is kept with it; checks without one read null', (t) => {
+  const store = tempStore(t);
+  const s = store.createSite(newSite());
+  store.recordChecks([newCheck(s.id, 1000), newCheck(s.id, 2000, { detail: 'A 192.0.2.1, 192.0.2.2' })]);
+  const [latest, first] = store.listChecks(s.id, { limit: 10 });
+  assert.equal(latest!.detail, 'A 192.0.2.1, 192.0.2.2');
+  assert.equal(first!.detail, null);
+});

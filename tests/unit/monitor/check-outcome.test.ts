@@ -7,6 +7,7 @@ import type { CheckOutcome, CheckRecord } from '../../../db/domain';
 import { toCheckOutcome } from '../../../lib/monitor/check-outcome';
 import { probe, type CheckResult } from '../../../lib/monitor/probe';
 import { statusRangesOf } from '../../../lib/status-codes';
+import { startDnsServer } from '../../fixtures/dns-server';
 import { startHttpTarget, startHttpsTarget } from '../../fixtures/targets';
 import { selfSignedCertificate, TEST_CERT_ISSUER } from '../../fixtures/tls';
 import { newSite } from '../../helpers/factories';
@@ -38,6 +39,7 @@ function outcomeOf(c: CheckRecord | CheckOutcome): CheckOutcome {
     error: c.error,
     tlsExpiresAt: c.tlsExpiresAt === null ? null : Math.round(c.tlsExpiresAt),
     tlsIssuer: c.tlsIssuer,
+    detail: c.detail ?? null,
   };
 }
 
@@ -68,6 +70,7 @@ test('a result maps to the stored check field by field, and is stored as mapped'
     error: result.error,
     tlsExpiresAt: result.tls.validTo,
     tlsIssuer: TEST_CERT_ISSUER,
+    detail: null,
   });
 
   const store = tempStore(t);
@@ -101,4 +104,15 @@ test('the CLI reports a site as the checker stores it', { skip: tlsSkip }, async
   assert.equal(reported.statusCode, stored!.statusCode);
   assert.deepEqual(reported.error, stored!.error);
   assert.deepEqual(reported.tls, { validTo: stored!.tlsExpiresAt, issuer: stored!.tlsIssuer });
+});
+
+test('a DNS check keeps its answer with the stored check', async (t) => {
+  const dns = await startDnsServer(t, { 'svc.test': { A: ['192.0.2.10', '192.0.2.11'] } });
+  const result = await probe({ kind: 'dns', url: 'dns://svc.test', recordType: 'A', server: dns.server, expected: [], timeoutMs: 2000 });
+  const store = tempStore(t);
+  const site = store.createSite(newSite({ kind: 'dns', url: 'dns://svc.test', dnsServer: dns.server }));
+  store.recordChecks([{ siteId: site.id, lagMs: 0, ...toCheckOutcome(result) }]);
+  const [stored] = store.listChecks(site.id, { limit: 1 });
+  assert.equal(stored!.ok, true);
+  assert.equal(stored!.detail, 'A 192.0.2.10, 192.0.2.11');
 });
