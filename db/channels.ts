@@ -13,6 +13,8 @@ export interface ChannelRecord {
   enabled: boolean;
   createdAt: number;
   updatedAt: number;
+  /** The configuration file that declares it (migration 0013); null when made in the UI. */
+  managedBy: string | null;
 }
 
 /** How a channel has been doing lately, for the list in Settings → Notifications. */
@@ -46,6 +48,7 @@ interface ChannelRow {
   enabled: number;
   created_at: number;
   updated_at: number;
+  managed_by: string | null;
 }
 
 function toChannel(r: ChannelRow): ChannelRecord {
@@ -58,6 +61,7 @@ function toChannel(r: ChannelRow): ChannelRecord {
     enabled: r.enabled === 1,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    managedBy: r.managed_by ?? null,
   };
 }
 

@@ -20,6 +20,7 @@ import { createBadgeVerbs, type BadgeVerbs } from './badges';
 import { createMetricVerbs, type MetricVerbs } from './metrics';
 import { createStatusPageVerbs, type StatusPageVerbs } from './status-pages';
 import { createStatusPostVerbs, type StatusPostVerbs } from './status-posts';
+import { createConfigMarkVerbs, type ConfigMarkVerbs } from './config-marks';
 
 export { DatabaseOpenError } from './connection';
 export type { NewSite, SitePatch } from './sites';
@@ -33,6 +34,7 @@ export type { MetricCheck, MetricSite } from './metrics';
 export type { PageIncident, SiteDay, StatusPage, StatusPageEntry, StatusPageFields, StatusPageSite } from './status-pages';
 export type { NewPost, PostKind, PostStatus, PostUpdate, StatusPost } from './status-posts';
 export type { PushWatch } from './push';
+export type { ConfigMark, MarkedKind } from './config-marks';
 export type { ChannelHealth, ChannelPatch, ChannelRecord, NewChannel } from './channels';
 export type {
   AttemptOutcome,
@@ -66,7 +68,8 @@ export interface Store
     MetricVerbs,
     StatusPageVerbs,
     StatusPostVerbs,
-    PushVerbs {
+    PushVerbs,
+    ConfigMarkVerbs {
   readonly file: string;
   /** The raw handle, for maintenance (integrity checks, benchmarks). Pages and routes use the verbs. */
   readonly db: Db;
@@ -128,6 +131,7 @@ export function openStore(file: string, policy: StorePolicy): Store {
     ...createStatusPageVerbs(db),
     ...createStatusPostVerbs(db),
     ...createPushVerbs(db),
+    ...createConfigMarkVerbs(db),
     close: () => {
       if (db.open) db.close();
     },

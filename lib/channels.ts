@@ -4,6 +4,7 @@ import { MASKED } from './alerts/channel';
 import { CHANNEL_TYPE_NAMES, channelTypeOf, sendThrough, validateChannelConfig } from './alerts/channels';
 import type { TestEvent } from './alerts/event';
 import { getConfig } from './config';
+import { assertNotManaged } from './config-file/managed';
 import { AppError } from './errors';
 import { fieldErrors } from './schemas';
 import { ChannelSecretError, openChannel, sealChannelConfig } from './secrets/channel-config';
@@ -95,7 +96,7 @@ export interface VetOptions {
  * Applies the target policy to every address the config will contact, at save time, naming the config field
  * that holds it. (Every send vets the address actually dialled as well.)
  */
-async function vetTargets(type: string, config: Record<string, unknown>, options: VetOptions): Promise<void> {
+export async function vetTargets(type: string, config: Record<string, unknown>, options: VetOptions): Promise<void> {
   const channel = channelTypeOf(type);
   if (channel === null) return;
   for (const target of channel.targets(config)) {
@@ -207,6 +208,7 @@ export async function createChannel(store: Store, input: unknown, vet: VetOption
 export async function updateChannel(store: Store, id: number, input: unknown, vet: VetOptions = {}): Promise<ChannelRecord> {
   const body = parseOrThrow(patchSchema, input);
   const current = openForUse(store, id);
+  assertNotManaged(store, 'channel', id);
   if (body.type !== undefined && body.type !== current.type) {
     throw invalid({ type: 'cannot be changed; add a new channel of the other type' });
   }
@@ -228,6 +230,7 @@ export async function updateChannel(store: Store, id: number, input: unknown, ve
 }
 
 export function deleteChannel(store: Store, id: number): void {
+  assertNotManaged(store, 'channel', id);
   if (!store.deleteChannel(id)) throw new AppError('not_found', `No channel with id ${id}`);
 }
 

@@ -104,6 +104,8 @@ const envSchema = z.object({
   UPBEAT_BACKUP_EVERY_HOURS: z.coerce.number().min(0.01).max(24 * 366).default(24),
   /** Scheduled backups kept, newest first. */
   UPBEAT_BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(7),
+  /** A configuration file (upbeat.yaml) applied at every start, before the checker starts. */
+  UPBEAT_CONFIG: z.string().trim().min(1).optional(),
 });
 
 export interface BackupConfig {
@@ -142,6 +144,8 @@ export interface Config {
   backup: BackupConfig;
   /** From UPBEAT_SECRET_KEY; undefined: the key file beside the database. */
   secretKey: Buffer | undefined;
+  /** UPBEAT_CONFIG as given (the name the UI shows as the managing file); undefined: none applied at start. */
+  configFile: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -185,6 +189,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       keep: e.UPBEAT_BACKUP_KEEP,
     },
     secretKey: e.UPBEAT_SECRET_KEY,
+    configFile: e.UPBEAT_CONFIG,
     ownsSignals: e.NEXT_MANUAL_SIG_HANDLE !== undefined && e.NEXT_MANUAL_SIG_HANDLE !== '',
   };
 }
@@ -203,4 +208,12 @@ export function getConfig(): Config {
  */
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, ...extra };
+}
+
+/**
+ * The value of an environment variable a configuration file refers to as `${NAME}` (lib/config-file/load.ts).
+ * Read live, not cached: a file names its own variables, which this module cannot list in advance.
+ */
+export function envReference(name: string): string | undefined {
+  return process.env[name];
 }

@@ -3,6 +3,7 @@ import type { CheckRecord, SiteSettings, SiteWithLastCheck } from '../db/domain'
 import { settleKind, targetHost } from './site-kinds';
 import { parseDnsServer } from './target-syntax';
 import { getConfig } from './config';
+import { assertNotManaged } from './config-file/managed';
 import { AppError } from './errors';
 import { nameFromUrl, validateNewSite, validateSitePatch } from './schemas';
 import { assertHostAllowed, assertTargetAllowed } from './target-check';
@@ -54,6 +55,7 @@ export async function createSite(
 export async function updateSite(store: Store, id: number, input: unknown): Promise<SiteWithLastCheck> {
   const patch = validateSitePatch(input);
   const current = getSite(store, id);
+  assertNotManaged(store, 'site', id);
   const merged = { ...current, ...patch };
   if (patch.url !== undefined || patch.kind !== undefined || patch.assertions !== undefined || patch.method !== undefined || patch.requestBody !== undefined) {
     // The kind rules read several fields at once: judged on the site as it will be, and its URL normalised.
@@ -70,7 +72,7 @@ export async function updateSite(store: Store, id: number, input: unknown): Prom
 }
 
 /** The target policy at save time for what the site connects to: its host, or for DNS its server. */
-async function assertKindTargetsAllowed(site: Pick<SiteSettings, 'kind' | 'url' | 'dnsServer'>): Promise<void> {
+export async function assertKindTargetsAllowed(site: Pick<SiteSettings, 'kind' | 'url' | 'dnsServer'>): Promise<void> {
   if (site.kind === 'http') return assertTargetAllowed(site.url);
   const host = targetHost(site);
   if (host !== null) await assertHostAllowed(host, 'url');
@@ -89,6 +91,7 @@ function assertChannelsExist(store: Store, ids: readonly number[]): void {
 }
 
 export function deleteSite(store: Store, id: number): void {
+  assertNotManaged(store, 'site', id);
   if (!store.deleteSite(id)) throw new AppError('not_found', `No site with id ${id}`);
 }
 

@@ -22,6 +22,7 @@ export function presentChannel(c: ChannelRecord, health: ChannelHealth | undefin
     sites,
     createdAt: iso(c.createdAt),
     updatedAt: iso(c.updatedAt),
+    managedBy: c.managedBy,
     lastAttempt:
       health === undefined || health.lastAttemptAt === null
         ? null

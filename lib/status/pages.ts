@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { NewPost, PostStatus, Store, StatusPage, StatusPageEntry, StatusPost } from '../../db';
 import { INCIDENT_STATUSES, MAINTENANCE_STATUSES } from '../../db/status-posts';
+import { assertNotManaged } from '../config-file/managed';
 import { AppError } from '../errors';
 import { fieldErrors } from '../schemas';
 import { publicCache } from './short-cache';
@@ -82,10 +83,16 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.
 
 export interface StatusPageDetail extends StatusPage {
   sites: StatusPageEntry[];
+  /** The configuration file that declares the page (its settings are read-only here); null when made here. */
+  managedBy: string | null;
 }
 
 function detail(store: Store, page: StatusPage): StatusPageDetail {
-  return { ...page, sites: store.statusPageSites(page.id).map(({ siteId, group, showUrl }) => ({ siteId, group, showUrl })) };
+  return {
+    ...page,
+    sites: store.statusPageSites(page.id).map(({ siteId, group, showUrl }) => ({ siteId, group, showUrl })),
+    managedBy: store.managedBy('statusPage', page.id),
+  };
 }
 
 export function parsePageId(raw: string): number {
@@ -119,6 +126,7 @@ function checkSites(store: Store, sites: readonly StatusPageEntry[]): void {
 /** Creates or (with `id`) replaces a page and its list of sites, in one transaction; 409 when the slug is taken. */
 export function savePage(store: Store, input: unknown, id?: number): StatusPageDetail {
   const { sites, ...fields } = parse(pageSchema, input, 'status page');
+  if (id !== undefined) assertNotManaged(store, 'statusPage', id);
   checkSites(store, sites);
   const taken = store.getStatusPageBySlug(fields.slug);
   if (taken && taken.id !== id) throw new AppError('conflict', `The slug ${fields.slug} is taken`, { slug: 'is taken by another page' });
@@ -133,6 +141,7 @@ export function savePage(store: Store, input: unknown, id?: number): StatusPageD
 }
 
 export function deletePage(store: Store, id: number): void {
+  assertNotManaged(store, 'statusPage', id);
   if (!store.deleteStatusPage(id)) throw new AppError('not_found', `No status page with id ${id}`);
   publicCache().clear();
 }

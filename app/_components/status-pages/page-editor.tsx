@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { ManagedNote } from '../managed-note';
 import { Modal } from '../modal';
 import { useToast } from '../toast';
 import { ConfirmDeletePage } from './confirm-delete-page';
@@ -36,22 +37,28 @@ export function PageEditor({
           <span className="visually-hidden"> (opens in a new tab)</span>
         </a>
       </p>
-      <PageForm
-        page={page}
-        sites={sites}
-        publicUrl={publicUrl}
-        onSaved={(saved) => {
-          setPage(saved);
-          show(`Saved ${saved.title}`);
-          // The heading above is the server's: read it again for a new title.
-          router.refresh();
-        }}
-        cancel={
-          <button type="button" className="btn btn-danger-quiet" onClick={() => setDeleting(true)}>
-            Delete page
-          </button>
-        }
-      />
+      {page.managedBy ? (
+        <p>
+          <ManagedNote file={page.managedBy} />
+        </p>
+      ) : (
+        <PageForm
+          page={page}
+          sites={sites}
+          publicUrl={publicUrl}
+          onSaved={(saved) => {
+            setPage(saved);
+            show(`Saved ${saved.title}`);
+            // The heading above is the server's: read it again for a new title.
+            router.refresh();
+          }}
+          cancel={
+            <button type="button" className="btn btn-danger-quiet" onClick={() => setDeleting(true)}>
+              Delete page
+            </button>
+          }
+        />
+      )}
       <PagePosts pageId={page.id} initial={posts} />
       <p>
         <Link href="/settings/status-pages">← All status pages</Link>

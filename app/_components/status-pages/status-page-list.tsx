@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import useSWR from 'swr';
 import { unwrap } from '../api-client';
+import { ManagedNote } from '../managed-note';
 import { Modal } from '../modal';
 import { ConfirmDeletePage } from './confirm-delete-page';
 import { pagesKey, statusPagesApi, type StatusPageWire } from './status-pages-api';
@@ -54,17 +55,28 @@ export function StatusPageList({ initial }: { initial: StatusPageWire[] }) {
                 </p>
               </div>
               <div className="row-actions">
-                <Link href={`/settings/status-pages/${p.id}`} className="btn btn-small" aria-label={`Edit ${p.title}`}>
-                  Edit
-                </Link>
-                <button
-                  type="button"
-                  className="btn btn-small btn-danger-quiet"
-                  aria-label={`Delete ${p.title}`}
-                  onClick={() => setDeleting(p)}
-                >
-                  Delete
-                </button>
+                {p.managedBy ? (
+                  <>
+                    <ManagedNote file={p.managedBy} />
+                    <Link href={`/settings/status-pages/${p.id}`} className="btn btn-small" aria-label={`Posts of ${p.title}`}>
+                      Posts
+                    </Link>
+                  </>
+                ) : (
+                  <>
+                    <Link href={`/settings/status-pages/${p.id}`} className="btn btn-small" aria-label={`Edit ${p.title}`}>
+                      Edit
+                    </Link>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger-quiet"
+                      aria-label={`Delete ${p.title}`}
+                      onClick={() => setDeleting(p)}
+                    >
+                      Delete
+                    </button>
+                  </>
+                )}
               </div>
             </li>
           ))}

@@ -25,6 +25,8 @@ export interface StatusPageWire {
   description: string;
   logoUrl: string | null;
   sites: PageEntry[];
+  /** The configuration file that declares the page; absent or null when made here. */
+  managedBy?: string | null;
 }
 export interface PostWire {
   id: number;

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import useSWR from 'swr';
+import { ManagedNote } from '@/app/_components/managed-note';
 import { Modal } from '@/app/_components/modal';
 import { ChannelForm, type SiteChoice } from './channel-form';
 import { CHANNELS_KEY, channelsApi, fetchJson, type ApiChannel, type TestResult } from './channels-api';
@@ -160,9 +161,11 @@ function ChannelItem({
           <button type="button" className="btn btn-small" onClick={runTest} disabled={testing}>
             {testing ? 'Sending…' : 'Send test'}
           </button>
-          <button type="button" className="btn btn-small" onClick={onEdit}>
-            Edit
-          </button>
+          {c.managedBy === null && (
+            <button type="button" className="btn btn-small" onClick={onEdit}>
+              Edit
+            </button>
+          )}
           <button
             type="button"
             className="btn btn-small"
@@ -172,9 +175,13 @@ function ChannelItem({
           >
             Attempts
           </button>
-          <button type="button" className="btn btn-small btn-danger-quiet" onClick={onDelete}>
-            Delete
-          </button>
+          {c.managedBy === null ? (
+            <button type="button" className="btn btn-small btn-danger-quiet" onClick={onDelete}>
+              Delete
+            </button>
+          ) : (
+            <ManagedNote file={c.managedBy} />
+          )}
         </div>
       </div>
       <div aria-live="polite" className={styles.testOutcome}>

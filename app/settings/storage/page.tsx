@@ -99,6 +99,14 @@ export default async function StoragePage() {
           Restore with Upbeat stopped: <code>npm run restore -- FILE</code> checks the file first and keeps the
           database it replaces.
         </p>
+        <p className={styles.note} data-testid="config-export">
+          Configuration as a file (sites, channels, status pages; no history):{' '}
+          <a href="/api/config/export" download="upbeat.yaml">
+            Download upbeat.yaml
+          </a>
+          . Secrets are written as <code>{'${UPBEAT_…}'}</code> references; apply it with{' '}
+          <code>npm run config -- apply upbeat.yaml</code>.
+        </p>
       </section>
 
       <section className={styles.card} aria-labelledby="tables-heading">

@@ -93,6 +93,7 @@ export default async function SitePage({ params, searchParams }: Props) {
       renderedAt={now}
       pageSize={CHECKS_PAGE_SIZE}
       canWrite={viewer.canWrite}
+      managedBy={getStore().managedBy('site', id)}
       footer={<SiteBadges siteId={id} initialEnabled={getStore().areBadgesEnabled(id) === true} canWrite={viewer.canWrite} publicUrl={getConfig().publicUrl ?? null} />}
     />
   );

@@ -5,6 +5,7 @@ import { useId, useState } from 'react';
 import useSWR from 'swr';
 import { api } from '@/app/_components/api-client';
 import { ConfirmDelete } from '@/app/_components/confirm-delete';
+import { ManagedNote } from '@/app/_components/managed-note';
 import { Modal } from '@/app/_components/modal';
 import { SiteForm, type KnownSite } from '@/app/_components/site-form';
 import { flashToast, type ToastTone } from '@/app/_components/toast';
@@ -24,11 +25,14 @@ async function fetchKnownSites(url: string): Promise<KnownSite[]> {
  */
 export function SiteActions({
   site,
+  managedBy,
   onChanged,
   onLeaving,
   say,
 }: {
   site: ApiSite;
+  /** The file that declares the site: it changes there, so no pause, edit or delete here. */
+  managedBy: string | null;
   /** Reload the page's data (after a pause, an edit). */
   onChanged: () => void;
   /** The site is being deleted (true) or the delete failed (false): the page stops reloading a site that is going. */
@@ -82,15 +86,21 @@ export function SiteActions({
         >
           {busy === 'check' ? 'Asking…' : 'Check now'}
         </button>
-        <button type="button" className="btn btn-small" onClick={() => setPaused(!site.paused)} disabled={busy === 'pause'}>
-          {site.paused ? 'Resume' : 'Pause'}
-        </button>
-        <button type="button" className="btn btn-small" onClick={() => setDialog('edit')}>
-          Edit
-        </button>
-        <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => setDialog('delete')}>
-          Delete
-        </button>
+        {managedBy !== null ? (
+          <ManagedNote file={managedBy} />
+        ) : (
+          <>
+            <button type="button" className="btn btn-small" onClick={() => setPaused(!site.paused)} disabled={busy === 'pause'}>
+              {site.paused ? 'Resume' : 'Pause'}
+            </button>
+            <button type="button" className="btn btn-small" onClick={() => setDialog('edit')}>
+              Edit
+            </button>
+            <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => setDialog('delete')}>
+              Delete
+            </button>
+          </>
+        )}
       </div>
       {error && (
         <p className={`banner banner-error ${styles.actionError}`} role="alert">

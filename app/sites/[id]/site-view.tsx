@@ -32,6 +32,8 @@ export interface SiteViewProps {
   canWrite: boolean;
   /** Server-rendered sections shown after the check log (the badges). */
   footer?: ReactNode;
+  /** The configuration file that declares the site (read-only here); null when made in the UI. */
+  managedBy?: string | null;
 }
 
 class HttpError extends Error {
@@ -91,6 +93,7 @@ function SiteDashboard({
   pageSize,
   canWrite,
   footer,
+  managedBy,
 }: SiteViewProps) {
   const [range, setRange] = useState<RangeKey>(initialRange);
   const [stacked, setStacked] = useState(false);
@@ -178,6 +181,7 @@ function SiteDashboard({
           {canWrite && (
             <SiteActions
               site={site}
+              managedBy={managedBy ?? null}
               say={toast}
               onLeaving={(value) => {
                 leaving.current = value;
