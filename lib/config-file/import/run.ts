@@ -1,0 +1,74 @@
+import { stringify } from 'yaml';
+import type { Store } from '../../../db';
+import { envReference } from '../../config';
+import { applyPlan, vetPlan, type ApplyLimits } from '../apply';
+import { ConfigFileError, loadConfigText } from '../load';
+import { planConfig, type Plan } from '../plan';
+import type { ImportResult, NotCarried } from './report';
+
+/**
+ * An import applied the way a file is (plan first, one transaction), with three differences that make it an
+ * import rather than a file taking charge:
+ * - it never deletes: what Upbeat already holds stays, whichever file or person made it;
+ * - the objects it brings are left as if made in the UI (editable there), keeping their key, so importing the
+ *   same source again updates them instead of adding copies;
+ * - an object a configuration file manages is not touched; it is listed with the reason.
+ */
+
+export interface ImportPlan {
+  plan: Plan;
+  /** The document as upbeat.yaml, secrets as `${…}` references. */
+  yaml: string;
+  /** The import's own list plus the objects left alone because a file manages them. */
+  notCarried: NotCarried[];
+}
+
+/** What the import is called in plans and problems: `kuma.db (import)`. */
+const labelOf = (name: string) => `${name} (import)`;
+
+export function importYaml(result: ImportResult): string {
+  return stringify(result.document, { lineWidth: 0 });
+}
+
+export async function planImport(store: Store, result: ImportResult, name: string): Promise<ImportPlan> {
+  const yaml = importYaml(result);
+  const label = labelOf(name);
+  // Secrets read from the source first; a reference the source itself made (Gatus's ${VAR}) from the environment.
+  const env = (n: string) => result.secrets[n] ?? envReference(n);
+  const loaded = loadConfigText(yaml, label, env);
+  const full = planConfig(store, loaded.desired, label);
+  const problems = await vetPlan(full, loaded);
+  if (problems.length > 0) throw new ConfigFileError(problems);
+
+  const notCarried = [...result.notCarried];
+  const managedBy = new Map(
+    (['site', 'channel', 'statusPage'] as const).flatMap((kind) =>
+      store.configMarks(kind).map((m) => [`${kind}:${m.id}`, m.managedBy] as const),
+    ),
+  );
+  const changes = full.changes.flatMap((c) => {
+    if (c.action === 'delete') return [];
+    const owner = c.id === null ? null : (managedBy.get(`${c.kind}:${c.id}`) ?? null);
+    if (owner !== null && owner !== label) {
+      notCarried.push({ what: c.kind === 'statusPage' ? 'status page' : c.kind, name: c.name, reason: `${owner} manages ${c.key}; change it there` });
+      return [];
+    }
+    const fields = c.fields.filter((f) => f.field !== 'managedBy');
+    return c.action === 'update' && fields.length === 0 ? [] : [{ ...c, fields }];
+  });
+  return { plan: { ...full, changes }, yaml, notCarried };
+}
+
+/** Plans and applies in one transaction, then leaves what it wrote editable in the UI. */
+export async function applyImport(store: Store, result: ImportResult, name: string, limits?: ApplyLimits): Promise<ImportPlan> {
+  const planned = await planImport(store, result, name);
+  const { plan } = planned;
+  store.db.transaction(() => {
+    applyPlan(store, plan, limits);
+    for (const c of plan.changes) {
+      const id = c.id ?? plan.ids[c.kind].get(c.key) ?? store.configMarks(c.kind).find((m) => m.key === c.key)?.id;
+      if (id !== undefined) store.setConfigMark(c.kind, id, c.key, null);
+    }
+  })();
+  return planned;
+}
