@@ -22,6 +22,9 @@ export default async function SettingsPage() {
       <p>
         <Link href="/settings/storage">Storage and retention</Link>
       </p>
+      <p>
+        <Link href="/settings/import">Import from Uptime Kuma or Gatus</Link>
+      </p>
       <AccountSettings username={viewer.user.username} />
     </main>
   );
