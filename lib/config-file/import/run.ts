@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { Store } from '../../../db';
 import { envReference } from '../../config';
+import { openChannel } from '../../secrets/channel-config';
 import { applyPlan, vetPlan, type ApplyLimits } from '../apply';
 import { ConfigFileError, loadConfigText } from '../load';
 import { planConfig, type Plan } from '../plan';
@@ -33,8 +34,9 @@ export function importYaml(result: ImportResult): string {
 export async function planImport(store: Store, result: ImportResult, name: string): Promise<ImportPlan> {
   const yaml = importYaml(result);
   const label = labelOf(name);
+  const kept = keptWebhookSecrets(store, result);
   // Secrets read from the source first; a reference the source itself made (Gatus's ${VAR}) from the environment.
-  const env = (n: string) => result.secrets[n] ?? envReference(n);
+  const env = (n: string) => kept[n] ?? result.secrets[n] ?? envReference(n);
   const loaded = loadConfigText(yaml, label, env);
   const full = planConfig(store, loaded.desired, label);
   const problems = await vetPlan(full, loaded);
@@ -57,6 +59,30 @@ export async function planImport(store: Store, result: ImportResult, name: strin
     return c.action === 'update' && fields.length === 0 ? [] : [{ ...c, fields }];
   });
   return { plan: { ...full, changes }, yaml, notCarried };
+}
+
+/**
+ * Neither Kuma nor Gatus signs webhooks, so the importer makes each webhook channel a signing secret. Imported
+ * again, a channel keeps the secret it was given the first time (receivers may check it by now), instead of a
+ * new one showing as a change on every import.
+ */
+function keptWebhookSecrets(store: Store, result: ImportResult): Record<string, string> {
+  const kept: Record<string, string> = {};
+  const idOf = new Map(store.configMarks('channel').flatMap((m) => (m.key === null ? [] : [[m.key, m.id] as const])));
+  for (const c of result.document.channels ?? []) {
+    const ref = /^\$\{([A-Za-z0-9_]+)\}$/.exec(String(c.config.secret ?? ''))?.[1];
+    const id = idOf.get(c.key);
+    if (c.type !== 'webhook' || ref === undefined || id === undefined) continue;
+    const stored = store.getChannel(id);
+    if (stored?.type !== 'webhook') continue;
+    try {
+      const secret = openChannel(store, stored).config.secret;
+      if (typeof secret === 'string') kept[ref] = secret;
+    } catch {
+      // A secret that does not open with this key is replaced, as a new channel's would be.
+    }
+  }
+  return kept;
 }
 
 /** Plans and applies in one transaction, then leaves what it wrote editable in the UI. */
