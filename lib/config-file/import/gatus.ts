@@ -139,7 +139,7 @@ function mapEndpoint(e: Loose, name: string, keys: KeyMaker, secrets: Record<str
       site.headers = Object.fromEntries(
         Object.entries(e.headers).map(([k, v]) => {
           const value = str(v);
-          return [k, SECRET_HEADER.test(k) && !isReference(value) ? placeholder(secrets, envName('site', key, k), value) : value];
+          return [k, SECRET_HEADER.test(k) && !isReference(value) ? placeholder(secrets, envName('site', key, `header-${k}`), value) : value];
         }),
       );
     }

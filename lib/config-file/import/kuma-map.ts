@@ -214,7 +214,7 @@ function mapMonitor(m: KumaMonitor, keys: KeyMaker, secrets: Record<string, stri
   }
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    kept[name] = SECRET_HEADER.test(name) ? placeholder(secrets, envName('site', key, name), value) : value;
+    kept[name] = SECRET_HEADER.test(name) ? placeholder(secrets, envName('site', key, `header-${name}`), value) : value;
   }
   if (Object.keys(kept).length > 0) site.headers = kept;
 

@@ -12,7 +12,7 @@ test('Gatus endpoints with every condition form: mapped to sites, assertions and
   assert.deepEqual(site('front-end'), {
     key: 'front-end', name: 'front-end', kind: 'http', intervalSeconds: 300, timeoutMs: 7000, tlsVerify: false,
     url: 'https://example.com/health', method: 'POST',
-    headers: { Authorization: '${UPBEAT_SITE_FRONT_END_AUTHORIZATION}', 'X-Env': 'prod' },
+    headers: { Authorization: '${UPBEAT_SITE_FRONT_END_HEADER_AUTHORIZATION}', 'X-Env': 'prod' },
     requestBody: '{"probe":true}', requestContentType: 'application/json', expectedStatus: '200',
     assertions: [
       { type: 'json-path', path: '$.status', op: '==', value: 'UP' },
@@ -21,7 +21,7 @@ test('Gatus endpoints with every condition form: mapped to sites, assertions and
     ],
     confirmAfter: 4, recoverAfter: 3, channels: ['slack'], group: 'core',
   });
-  assert.equal(secrets.UPBEAT_SITE_FRONT_END_AUTHORIZATION, 'Bearer t0ken');
+  assert.equal(secrets.UPBEAT_SITE_FRONT_END_HEADER_AUTHORIZATION, 'Bearer t0ken');
   assert.equal(site('api')?.expectedStatus, '100-299');
   assert.deepEqual(site('api')?.assertions, [
     { type: 'body-contains', value: 'ok' },

@@ -85,14 +85,14 @@ test('a kuma.db: every supported monitor, notification and status page is mapped
   assert.deepEqual(site('shop-api'), {
     key: 'shop-api', name: 'Shop API', intervalSeconds: 30, confirmAfter: 3, retryIntervalSeconds: 15, remindEveryMinutes: 5,
     timeoutMs: 12500, url: 'https://shop.example.com/health', method: 'POST', expectedStatus: '200-299,301', followRedirects: false,
-    tlsVerify: false, headers: { 'X-Env': 'prod', Authorization: '${UPBEAT_SITE_SHOP_API_AUTHORIZATION}' },
+    tlsVerify: false, headers: { 'X-Env': 'prod', Authorization: '${UPBEAT_SITE_SHOP_API_HEADER_AUTHORIZATION}' },
     requestBody: '{"ping":true}', requestContentType: 'application/json', channels: ['ops-slack', 'oncall-telegram'],
   });
-  assert.equal(secrets.UPBEAT_SITE_SHOP_API_AUTHORIZATION, 'Bearer s3cret');
+  assert.equal(secrets.UPBEAT_SITE_SHOP_API_HEADER_AUTHORIZATION, 'Bearer s3cret');
   assert.deepEqual(site('landing')?.assertions, [{ type: 'body-not-contains', value: 'Maintenance' }]);
   assert.equal(site('landing')?.paused, true);
   assert.deepEqual(site('status-json')?.assertions, [{ type: 'json-path', path: '$.data.state', op: '==', value: 'ok' }]);
-  assert.equal(secrets.UPBEAT_SITE_STATUS_JSON_AUTHORIZATION, `Basic ${Buffer.from('bob:pw').toString('base64')}`);
+  assert.equal(secrets.UPBEAT_SITE_STATUS_JSON_HEADER_AUTHORIZATION, `Basic ${Buffer.from('bob:pw').toString('base64')}`);
   assert.deepEqual(
     { kind: site('postgres-port')?.kind, url: site('postgres-port')?.url, interval: site('postgres-port')?.intervalSeconds },
     { kind: 'tcp', url: 'tcp://db.example.com:5432', interval: 60 },
