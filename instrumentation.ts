@@ -14,11 +14,14 @@ export async function register(): Promise<void> {
   const { getStore } = await import('./lib/store');
   const { bootMonitor } = await import('./lib/monitor/boot');
   const { announceSetup } = await import('./lib/auth/accounts');
+  const { applyConfigAtStart } = await import('./lib/config-file/at-start');
   try {
     // Opened here, checker or not, so a bad path or environment stops the start with one clear line instead of
     // a server that answers every request with a 500.
     const store = getStore();
     await announceSetup(store);
+    // Before the checker starts, so it starts on the sites the file declares; a bad file stops the start.
+    if (!(await applyConfigAtStart(store))) process.exit(1);
     bootMonitor({ ownsSignals: getConfig().ownsSignals });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof DatabaseOpenError) {

@@ -60,6 +60,7 @@ export function applyPlan(store: Store, plan: Plan, limits: ApplyLimits = { maxS
     plan.changes.find((c) => c.kind === kind && c.key === key && c.action !== 'delete');
   const file = plan.file;
 
+  // IMMEDIATE: the write lock first, so a checker committing meanwhile cannot make the upgrade from a read fail.
   store.db.transaction(() => {
     for (const kind of ['statusPage', 'site', 'channel'] as const) {
       for (const c of plan.changes) {
@@ -95,6 +96,7 @@ export function applyPlan(store: Store, plan: Plan, limits: ApplyLimits = { maxS
       } else {
         store.updateSite(id, { ...s.settings, channels });
       }
+      if (s.badges !== undefined) store.setBadgesEnabled(id, s.badges);
       store.setConfigMark('site', id, s.key, file);
       siteIds.set(s.key, id);
     }
@@ -109,6 +111,6 @@ export function applyPlan(store: Store, plan: Plan, limits: ApplyLimits = { maxS
       store.setStatusPageSites(id, entries);
       store.setConfigMark('statusPage', id, p.key, file);
     }
-  })();
+  }).immediate();
   if (plan.changes.some((c) => c.kind === 'statusPage' || c.kind === 'site')) publicCache().clear();
 }

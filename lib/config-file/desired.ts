@@ -16,6 +16,8 @@ export interface DesiredSite {
   index: number;
   settings: SiteSettings;
   channelKeys: string[];
+  /** Undefined: the file leaves the badge switch to the UI. */
+  badges: boolean | undefined;
 }
 
 export interface DesiredChannel {
@@ -59,7 +61,7 @@ export interface PathProblem {
 
 /** The settings given in the file, without the fields that are references rather than settings. */
 function ownSettings(site: ConfigSite): Record<string, unknown> {
-  const { key: _key, group: _group, channels: _channels, ...settings } = site;
+  const { key: _key, group: _group, channels: _channels, badges: _badges, ...settings } = site;
   return defined(settings);
 }
 
@@ -101,7 +103,8 @@ export function desiredState(doc: ConfigDocument): { state: DesiredState } | { p
       // Stored so (db/sites.ts): a retry never comes later than the check it stands in for. Said here too, so an
       // unchanged file plans no change.
       settings.retryIntervalSeconds = Math.min(settings.retryIntervalSeconds, settings.intervalSeconds);
-      sites.push({ key: site.key, index, settings, channelKeys: [...new Set(site.channels ?? defaultChannels ?? [])] });
+      const channelKeys = [...new Set(site.channels ?? defaultChannels ?? [])];
+      sites.push({ key: site.key, index, settings, channelKeys, badges: site.badges });
     } catch (err) {
       problems.push(...fieldProblems(err, ['sites', index]));
     }

@@ -48,6 +48,8 @@ export const siteSchema = z
     url: siteFields.url.optional(),
     group: keySchema.optional(),
     channels: keyList('channel').optional(),
+    /** Public status badges for the site (/api/badges/…); left out, the switch stays as it is set in the UI. */
+    badges: z.boolean({ error: 'must be true or false' }).optional(),
   })
   .superRefine(targetFitsKind(true), ALWAYS);
 

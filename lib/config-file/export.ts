@@ -93,6 +93,7 @@ export function exportConfig(store: Store, options: ExportOptions = {}): ExportR
       out.headers = Object.fromEntries(Object.keys(s.headers).map((name) => [name, reference('SITE', key, 'HEADER', name)]));
     }
     out.channels = s.channels.map((id) => keyOf('channel', id));
+    if (store.areBadgesEnabled(s.id) === true) out.badges = true;
     return out;
   });
 
@@ -127,15 +128,26 @@ export function exportConfig(store: Store, options: ExportOptions = {}): ExportR
     sites,
     statusPages,
   } as ConfigDocumentInput;
-  const yamlDoc = new Document(document);
-  yamlDoc.commentBefore = [
-    ' Upbeat configuration (npm run config -- plan/apply <file>; schema: public/upbeat-config.schema.json)',
-    ...(references.length === 0 ? [] : [` Set before applying: ${[...new Set(references)].join(', ')}`]),
-  ].join('\n');
+  const header = references.length === 0 ? [] : [`Set before applying: ${[...new Set(references)].join(', ')}`];
   return {
     document,
-    yaml: yamlDoc.toString({ lineWidth: 0 }),
+    yaml: documentToYaml(document, header),
     references: [...new Set(references)],
     warning: withSecrets ? SECRETS_WARNING : null,
   };
+}
+
+/**
+ * A document as the file people keep (the importers write theirs through here too): a header comment saying
+ * what it is, then the document, long strings never folded.
+ */
+export function documentToYaml(document: ConfigDocumentInput, comments: readonly string[] = []): string {
+  const yamlDoc = new Document(document);
+  yamlDoc.commentBefore = [
+    'Upbeat configuration (npm run config -- plan/apply <file>; schema: public/upbeat-config.schema.json)',
+    ...comments,
+  ]
+    .map((line) => ` ${line}`)
+    .join('\n');
+  return yamlDoc.toString({ lineWidth: 0 });
 }

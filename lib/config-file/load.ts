@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { envReference } from '../config';
@@ -49,7 +50,9 @@ export interface LoadedConfig {
 
 export type EnvLookup = (name: string) => string | undefined;
 
-export function loadConfigFile(file: string, env: EnvLookup = envReference): LoadedConfig {
+export function loadConfigFile(given: string, env: EnvLookup = envReference): LoadedConfig {
+  // `./upbeat.yaml` and `upbeat.yaml` are one file: objects are marked with one name, whichever way it is typed.
+  const file = path.normalize(given);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

@@ -121,6 +121,7 @@ export function planConfig(store: Store, desired: DesiredState, file: string): P
     for (const field of SITE_SETTING_KEYS) diff(fields, field, stored[field], s.settings[field as keyof SiteSettings], field === 'headers');
     const storedChannels = stored.channels.map((cid) => channelKeyOf.get(cid) ?? `#${cid}`).sort();
     diff(fields, 'channels', storedChannels, [...s.channelKeys].sort());
+    if (s.badges !== undefined) diff(fields, 'badges', store.areBadgesEnabled(stored.id) === true, s.badges);
     markDiff(fields, marks.site.get(stored.id), s.key, file);
     if (fields.length > 0) changes.push({ kind: 'site', action: 'update', key: s.key, name: s.settings.name, id: stored.id, fields });
   }

@@ -1,6 +1,6 @@
 import type { Store } from '../../db';
 import { applyPlan, vetPlan, type ApplyLimits } from './apply';
-import { ConfigFileError, loadConfigFile, type EnvLookup } from './load';
+import { ConfigFileError, loadConfigFile, loadConfigText, type EnvLookup, type LoadedConfig } from './load';
 import { planConfig, type Plan } from './plan';
 
 /**
@@ -8,7 +8,16 @@ import { planConfig, type Plan } from './plan';
  * path the CLI, the start with UPBEAT_CONFIG and the tests take.
  */
 export async function planFile(store: Store, file: string, env?: EnvLookup): Promise<Plan> {
-  const loaded = loadConfigFile(file, env);
+  return planLoaded(store, loadConfigFile(file, env));
+}
+
+/** As planFile for text that is not on disk (an import made in the browser); `name` is what errors and marks say. */
+export async function planText(store: Store, text: string, name: string, env?: EnvLookup): Promise<Plan> {
+  return planLoaded(store, loadConfigText(text, name, env));
+}
+
+async function planLoaded(store: Store, loaded: LoadedConfig): Promise<Plan> {
+  const file = loaded.file;
   const plan = planConfig(store, loaded.desired, file);
   const problems = await vetPlan(plan, loaded);
   if (problems.length > 0) throw new ConfigFileError(problems);

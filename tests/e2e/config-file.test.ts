@@ -14,6 +14,7 @@ import { openAppStore } from '../../lib/store';
  */
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+const outputDir = path.join(root, 'tests', 'output', 'screenshots');
 
 const FILE_TEXT = `version: 1
 defaults:
@@ -162,6 +163,14 @@ test('UPBEAT_CONFIG is applied at start; managed objects answer 409; the export 
   assert.match(clear.headers.get('x-upbeat-warning') ?? '', /secrets in clear/);
   assert.match(await clear.text(), new RegExp(SECRET));
   assert.equal((await fetch(`${app.baseUrl}/api/config/export?secrets=maybe`, { headers: app.authHeaders })).status, 400);
+
+  // Every start applies the file as it is then.
+  assert.equal(await app.stop(), 0);
+  fs.writeFileSync(file, FILE_TEXT.replace('name: Website', 'name: Homepage'));
+  const again = await startApp(t, { dbPath: app.dbPath, env: { UPBEAT_CONFIG: file, UPBEAT_MONITOR: 'off', OPS_HOOK_SECRET: SECRET } });
+  assert.match(again.output(), /applied .*upbeat\.yaml: 0 to create, 1 to update, 0 to delete\./);
+  const after = (await (await fetch(`${again.baseUrl}/api/sites`, { headers: again.authHeaders })).json()) as { sites: { name: string }[] };
+  assert.deepEqual(after.sites.map((s) => s.name), ['API', 'Homepage']);
 });
 
 test('an invalid UPBEAT_CONFIG stops the start with the file, line and column, and writes nothing', async (t) => {
@@ -193,7 +202,7 @@ test('in the browser, managed objects say where they come from instead of offeri
 
   const browser = await launchBrowser(t);
   const { page, errors } = await openPage(browser, {}, app);
-  const note = `Managed by ${file} — edit the file and apply`;
+  const note = 'Managed by upbeat.yaml — edit the file and apply';
 
   await page.goto(`${app.baseUrl}/sites/${managedId}`);
   const actions = page.getByRole('group', { name: 'Site actions' });
@@ -201,6 +210,8 @@ test('in the browser, managed objects say where they come from instead of offeri
   assert.equal(await actions.getByRole('button', { name: 'Edit' }).count(), 0);
   assert.equal(await actions.getByRole('button', { name: 'Delete' }).count(), 0);
   assert.equal(await actions.getByRole('button', { name: 'Check now' }).count(), 1);
+  fs.mkdirSync(outputDir, { recursive: true });
+  await page.locator('header').filter({ has: actions }).screenshot({ path: path.join(outputDir, 'config-managed-site-light.png') });
 
   await page.goto(`${app.baseUrl}/sites/${ownId}`);
   await actions.getByRole('button', { name: 'Edit' }).waitFor();
@@ -215,6 +226,7 @@ test('in the browser, managed objects say where they come from instead of offeri
   await page.goto(`${app.baseUrl}/settings/status-pages`);
   const row = page.getByRole('listitem').filter({ hasText: 'Our status' });
   await row.getByText(note).waitFor();
+  await row.screenshot({ path: path.join(outputDir, 'config-managed-page-light.png') });
   assert.equal(await row.getByRole('button', { name: /Delete/ }).count(), 0);
   await row.getByRole('link', { name: 'Posts of Our status' }).click();
   await page.getByText(note).waitFor();

@@ -66,6 +66,7 @@ ${PEM.trimEnd().split('\n').map((l) => `      ${l}`).join('\n')}
       - { type: header, name: content-type, op: contains, value: json }
       - { type: response-time, belowMs: 1500 }
     channels: [ops-hook, phone]
+    badges: true
   - key: db
     url: tls://127.0.0.1:5432
     kind: tcp
@@ -117,6 +118,7 @@ function snapshot(store: Store) {
       ...s,
       channels: channels.map((c) => channelName.get(c)),
       mark: store.configMarks('site').find((m) => m.id === id)?.key,
+      badges: store.areBadgesEnabled(id),
     })),
     channels: listChannels(store).map(({ id: _i, createdAt: _c, updatedAt: _u, ...c }) => c),
     pages: store.listStatusPages().map(({ id, createdAt: _c, updatedAt: _u, ...p }) => ({
@@ -135,6 +137,7 @@ test('a file with every field, applied, exported and applied to a second empty d
   assert.equal(once.sites.length, 4);
   assert.equal(once.sites[0]!.assertions.length, 9);
   assert.equal(once.sites[0]!.headers.Authorization, 'Bearer api-token');
+  assert.deepEqual(once.sites.map((s) => s.badges), [true, false, false, false]);
   assert.equal(once.pages.find((p) => p.slug === 'status')!.description, 'All of it; ${NOT_A_VAR} too');
   assert.deepEqual(once.pages.find((p) => p.slug === 'status')!.sites.map((e) => [e.site, e.group, e.showUrl]), [
     ['API health', 'Public API', true],
