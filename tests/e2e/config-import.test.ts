@@ -109,6 +109,20 @@ test('Settings → Import: a Gatus file shows its plan and what is not carried o
   const badFile = await fetch(`${app.baseUrl}/api/config/import?from=gatus`, { method: 'POST', body: 'storage: {}', headers: app.authHeaders });
   assert.equal(badFile.status, 400);
 
+  // A kuma.db goes up as bytes, is read from a private temp file, and is only planned with apply=0.
+  const kuma = path.join(tempDir(t), 'kuma.db');
+  writeKumaDb(kuma, { monitor: [{ id: 1, name: 'Uploaded', type: 'http', url: 'http://127.0.0.1:9/' }] });
+  const uploaded = await fetch(`${app.baseUrl}/api/config/import?from=kuma&apply=0`, {
+    method: 'POST',
+    body: fs.readFileSync(kuma),
+    headers: { ...app.authHeaders, 'content-type': 'application/octet-stream' },
+  });
+  assert.equal(uploaded.status, 200);
+  const answer = (await uploaded.json()) as { applied: boolean; summary: string; notCarried: { name: string }[] };
+  assert.equal(answer.applied, false);
+  assert.equal(answer.summary, '+ create site uploaded (Uploaded)\n1 to create, 0 to update, 0 to delete.');
+  assert.deepEqual(answer.notCarried, []);
+
   const browser = await launchBrowser(t);
   const { page, errors } = await openPage(browser, {}, app);
   await page.goto(`${app.baseUrl}/settings`);

@@ -97,6 +97,9 @@ export function importGatus(text: string): ImportResult {
   return assemble('gatus', draft, secrets, report);
 }
 
+/** The endpoint settings read here (`ui` only changes how Gatus's own dashboard shows the endpoint). */
+const ENDPOINT_KEYS = new Set(['name', 'group', 'url', 'method', 'body', 'headers', 'interval', 'conditions', 'alerts', 'client', 'dns', 'enabled', 'graphql', 'ui']);
+
 function mapEndpoint(e: Loose, name: string, keys: KeyMaker, secrets: Record<string, string>, report: ImportReport): SiteInput | null {
   const url = str(e.url);
   const scheme = /^([a-z0-9+]+):\/\//i.exec(url)?.[1]?.toLowerCase();
@@ -111,6 +114,7 @@ function mapEndpoint(e: Loose, name: string, keys: KeyMaker, secrets: Record<str
   }
   const key = keys.make(name);
   const part = (field: string, reason: string) => report.add('endpoint setting', `${name}: ${field}`, reason);
+  for (const k of Object.keys(e)) if (!ENDPOINT_KEYS.has(k)) part(k, 'Upbeat has no equivalent setting');
   const site: SiteInput = { key, name: name.slice(0, SITE_LIMITS.nameMaxLength), kind };
   const interval = parseDuration(e.interval);
   site.intervalSeconds = interval === null ? 60 : clamp(Math.round(interval / 1000), 1, SITE_LIMITS.intervalSeconds.max);

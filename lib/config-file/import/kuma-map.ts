@@ -111,6 +111,10 @@ export function mapKuma(data: KumaData): ImportResult {
   for (const m of data.monitors.filter((m) => m.type === 'group')) {
     const key = groupKeys.make(m.name);
     groupOf.set(m.id, key);
+    // A Kuma group is up while its members are; Upbeat's groups are headings that are never checked or alerted on.
+    if (m.notificationIds.length > 0) {
+      report.add('monitor setting', `${m.name}: notifications`, 'a group is a heading in Upbeat, not a check; its members keep their own notifications');
+    }
     draft.groups.push({ key, name: m.name.trim().slice(0, 60) || key });
   }
 

@@ -95,6 +95,7 @@ export async function applyImport(store: Store, result: ImportResult, name: stri
       const id = c.id ?? plan.ids[c.kind].get(c.key) ?? store.configMarks(c.kind).find((m) => m.key === c.key)?.id;
       if (id !== undefined) store.setConfigMark(c.kind, id, c.key, null);
     }
-  })();
+    // The write lock first, as apply takes it: a checker writing meanwhile cannot fail this halfway.
+  }).immediate();
   return planned;
 }

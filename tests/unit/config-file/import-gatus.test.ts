@@ -58,6 +58,7 @@ test('Gatus endpoints with every condition form: mapped to sites, assertions and
       'alerting|pagerduty',
       'condition|front-end: [CERTIFICATE_EXPIRATION] > 48h',
       'alert|front-end: pagerduty',
+      'endpoint setting|api: extra-labels',
       'condition|api: len([BODY].items) > 0',
       'condition|pattern: [IP] == 127.0.0.1',
       'endpoint|ping',

@@ -57,6 +57,7 @@ function buildKuma(file: string): void {
       { monitor_id: 1, notification_id: 2 },
       { monitor_id: 4, notification_id: 3 },
       { monitor_id: 8, notification_id: 10 },
+      { monitor_id: 7, notification_id: 1 },
     ],
     tag: [{ id: 1, name: 'team', color: '#fff' }],
     monitor_tag: [{ monitor_id: 1, tag_id: 1, value: 'payments' }],
@@ -137,7 +138,7 @@ test('a kuma.db: every supported monitor, notification and status page is mapped
   for (const expected of [
     'monitor|Router ping', 'monitor|Inverted', 'monitor|CAA record', 'monitor setting|Odd JSON: json query',
     'notification|Matrix room', 'monitor setting|Shop API: tags', 'monitor setting|Shop API: description',
-    'monitor setting|Gateway: retries', 'monitor setting|Nightly job: push token', 'notification setting|Ops Slack: channel/username',
+    'monitor setting|Gateway: retries', 'monitor setting|Core: notifications', 'monitor setting|Nightly job: push token', 'notification setting|Ops Slack: channel/username',
     'notification setting|Mail: cc/bcc', 'status page setting|Example status: password', 'status page setting|Example status: custom CSS',
     'status page setting|Example status: domains', 'status page setting|Example status: monitor Router ping',
   ]) {
