@@ -3,7 +3,7 @@ import type { Store } from '../../../db';
 import { envReference } from '../../config';
 import { openChannel } from '../../secrets/channel-config';
 import { applyPlan, vetPlan, type ApplyLimits } from '../apply';
-import { ConfigFileError, loadConfigText } from '../load';
+import { ConfigFileError, loadConfigText, type ConfigProblem } from '../load';
 import { planConfig, type Plan } from '../plan';
 import type { ImportResult, NotCarried } from './report';
 
@@ -40,7 +40,12 @@ export async function planImport(store: Store, result: ImportResult, name: strin
   const loaded = loadConfigText(yaml, label, env);
   const full = planConfig(store, loaded.desired, label);
   const problems = await vetPlan(full, loaded);
-  if (problems.length > 0) throw new ConfigFileError(problems);
+  if (problems.length > 0) {
+    // An address the target policy refuses leaves out that object alone, reported like anything else not carried.
+    const trimmed = withoutRefused(result, problems);
+    if (trimmed === null) throw new ConfigFileError(problems);
+    return planImport(store, trimmed, name);
+  }
 
   const notCarried = [...result.notCarried];
   const managedBy = new Map(
@@ -59,6 +64,43 @@ export async function planImport(store: Store, result: ImportResult, name: strin
     return c.action === 'update' && fields.length === 0 ? [] : [{ ...c, fields }];
   });
   return { plan: { ...full, changes }, yaml, notCarried };
+}
+
+/**
+ * The import without the sites and channels the target policy refused (`sites[2].url: …`), each listed with the
+ * policy's words, and without references to them; null when a problem names no such object.
+ */
+function withoutRefused(result: ImportResult, problems: readonly ConfigProblem[]): ImportResult | null {
+  const refused = { sites: new Map<number, string>(), channels: new Map<number, string>() };
+  for (const p of problems) {
+    const m = /^(sites|channels)\[(\d+)\]\.?(.*)$/.exec(p.field);
+    if (!m) return null;
+    const list = refused[m[1] as 'sites' | 'channels'];
+    if (!list.has(Number(m[2]))) list.set(Number(m[2]), `${m[3] || m[1]} ${p.message}`);
+  }
+  const doc = result.document;
+  const notCarried = [...result.notCarried];
+  const gone = { sites: new Set<string>(), channels: new Set<string>() };
+  for (const kind of ['sites', 'channels'] as const) {
+    (doc[kind] ?? []).forEach((o, i) => {
+      const why = refused[kind].get(i);
+      if (why === undefined) return;
+      gone[kind].add(o.key);
+      notCarried.push({ what: kind === 'sites' ? 'site' : 'channel', name: o.name ?? o.key, reason: `refused by the target policy: ${why}` });
+    });
+  }
+  const document: ImportResult['document'] = {
+    ...doc,
+    channels: doc.channels?.filter((c) => !gone.channels.has(c.key)),
+    sites: doc.sites
+      ?.filter((s) => !gone.sites.has(s.key))
+      .map((s) => (s.channels ? { ...s, channels: s.channels.filter((k) => !gone.channels.has(k)) } : s)),
+    statusPages: doc.statusPages?.map((p) => ({
+      ...p,
+      sites: p.sites?.filter((e) => !gone.sites.has(typeof e === 'string' ? e : e.site)),
+    })),
+  };
+  return { ...result, document, notCarried };
 }
 
 /**

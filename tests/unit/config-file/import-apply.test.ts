@@ -73,3 +73,24 @@ test('an import never deletes, and leaves objects a configuration file manages a
   assert.ok(planned.notCarried.some((n) => n.name === 'API' && /upbeat\.yaml manages api/.test(n.reason)));
   assert.deepEqual(store.listSites().map((s) => s.name), ['Managed API', '127.0.0.1']);
 });
+
+test('a site or channel the target policy refuses is left out and listed; the rest of the import goes ahead', async (t) => {
+  const store = tempStore(t);
+  const gatus = `
+alerting:
+  custom:
+    url: "http://169.254.169.254/hook"
+endpoints:
+  - name: metadata
+    url: "http://169.254.169.254/latest/meta-data"
+    alerts: [{ type: custom }]
+  - name: fine
+    url: "http://127.0.0.1:8080/"
+`;
+  const planned = await applyImport(store, importGatus(gatus), 'config.yaml');
+  assert.deepEqual(planned.plan.changes.map((c) => `${c.action} ${c.kind} ${c.key}`), ['create site fine']);
+  const refused = planned.notCarried.filter((n) => /target policy/.test(n.reason)).map((n) => `${n.what} ${n.name}`);
+  assert.deepEqual(refused, ['site metadata', 'channel custom']);
+  assert.deepEqual(store.listSites().map((s) => s.name), ['fine']);
+  assert.equal(store.listChannels().length, 0);
+});
