@@ -36,6 +36,8 @@ function buildKuma(file: string): void {
       { id: 10, name: 'Inverted', type: 'http', url: 'https://down.example.com/', upside_down: 1 },
       { id: 11, name: 'Odd JSON', type: 'json-query', url: 'https://example.com/x', json_path: '$sum(items.price)', expected_value: '10' },
       { id: 12, name: 'CAA record', type: 'dns', hostname: 'example.com', dns_resolve_type: 'CAA' },
+      { id: 13, name: 'Queue depth', type: 'json-query', url: 'https://example.com/q', json_path: '$.depth', json_path_operator: '<', expected_value: '5' },
+      { id: 14, name: 'Version', type: 'json-query', url: 'https://example.com/v', json_path: 'version', json_path_operator: 'contains', expected_value: '2.' },
     ],
     notification: [
       notification('Ops Slack', { type: 'slack', slackwebhookURL: 'https://hooks.slack.com/services/T0/B0/XYZ', slackchannel: '#ops' }, { is_default: 1 }),
@@ -103,6 +105,8 @@ test('a kuma.db: every supported monitor, notification and status page is mapped
     { kind: 'dns', url: 'dns://example.com', type: 'MX', server: '1.1.1.1:5353' },
   );
   assert.deepEqual({ kind: site('nightly-job')?.kind, interval: site('nightly-job')?.intervalSeconds }, { kind: 'push', interval: 3600 });
+  assert.deepEqual(site('queue-depth')?.assertions, [{ type: 'json-path', path: '$.depth', op: '<', value: 5 }]);
+  assert.equal(site('version')?.assertions, undefined);
   assert.equal(site('gateway')?.group, 'core');
   assert.equal(site('gateway')?.confirmAfter, 10);
 
@@ -138,7 +142,7 @@ test('a kuma.db: every supported monitor, notification and status page is mapped
   for (const expected of [
     'monitor|Router ping', 'monitor|Inverted', 'monitor|CAA record', 'monitor setting|Odd JSON: json query',
     'notification|Matrix room', 'monitor setting|Shop API: tags', 'monitor setting|Shop API: description',
-    'monitor setting|Gateway: retries', 'monitor setting|Core: notifications', 'monitor setting|Nightly job: push token', 'notification setting|Ops Slack: channel/username',
+    'monitor setting|Gateway: retries', 'monitor setting|Version: json query', 'monitor setting|Core: notifications', 'monitor setting|Nightly job: push token', 'notification setting|Ops Slack: channel/username',
     'notification setting|Mail: cc/bcc', 'status page setting|Example status: password', 'status page setting|Example status: custom CSS',
     'status page setting|Example status: domains', 'status page setting|Example status: monitor Router ping',
   ]) {
@@ -147,7 +151,7 @@ test('a kuma.db: every supported monitor, notification and status page is mapped
   assert.match(reasons.get('monitor|Router ping')!, /no ping check/);
   assert.match(reasons.get('monitor setting|Odd JSON: json query')!, /JSONata/);
   // Every source object is accounted for: carried over, or named in the list.
-  assert.equal(doc.sites?.length, 8);
+  assert.equal(doc.sites?.length, 10);
   assert.equal(notCarried.filter((n) => n.what === 'monitor').length, 3);
 });
 
