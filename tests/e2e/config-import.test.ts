@@ -7,6 +7,7 @@ import { startApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { writeKumaDb } from '../helpers/kuma-db';
 import { tempDir } from '../helpers/temp-store';
+import { IMPORT_MAX_BYTES } from '../../lib/config-file/import/upload';
 import { openAppStore } from '../../lib/store';
 
 /**
@@ -108,6 +109,15 @@ test('Settings → Import: a Gatus file shows its plan and what is not carried o
   assert.deepEqual(((await badQuery.json()) as { error: { fields: unknown } }).error.fields, { from: 'must be kuma or gatus' });
   const badFile = await fetch(`${app.baseUrl}/api/config/import?from=gatus`, { method: 'POST', body: 'storage: {}', headers: app.authHeaders });
   assert.equal(badFile.status, 400);
+
+  // Over the cap (below Next.js's own cut-off): refused, naming the way to import a larger file.
+  const tooLarge = await fetch(`${app.baseUrl}/api/config/import?from=kuma`, {
+    method: 'POST',
+    body: Buffer.alloc(IMPORT_MAX_BYTES + 1),
+    headers: app.authHeaders,
+  });
+  assert.equal(tooLarge.status, 413);
+  assert.match(((await tooLarge.json()) as { error: { message: string } }).error.message, /npm run config -- import-kuma/);
 
   // A kuma.db goes up as bytes, is read from a private temp file, and is only planned with apply=0.
   const kuma = path.join(tempDir(t), 'kuma.db');

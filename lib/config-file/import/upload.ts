@@ -18,8 +18,12 @@ import { applyImport, planImport } from './run';
  * to open read-only, removed before the answer.
  */
 
-/** A kuma.db with months of heartbeats is large; beyond this, the CLI reads it in place. */
-export const IMPORT_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * A kuma.db with months of heartbeats is large; beyond this, the CLI reads it in place. Below Next.js's proxy
+ * body limit (proxyClientMaxBodySize, 10 MiB), which cuts a longer body short rather than refusing it: a body of
+ * exactly that size may be a cut one, so it is refused too.
+ */
+export const IMPORT_MAX_BYTES = 10 * 1024 * 1024 - 1;
 
 export interface ImportAnswer {
   applied: boolean;

@@ -21,7 +21,7 @@ export const POST = handle(
 const tooLarge = () =>
   new AppError(
     'payload_too_large',
-    `The file must be at most ${IMPORT_MAX_BYTES / 1024 / 1024} MB; import a larger one with npm run config -- import-kuma FILE`,
+    `The file must be smaller than 10 MB; import a larger one with npm run config -- import-kuma FILE`,
   );
 
 /** The body, refused as soon as it passes the limit (declared or counted), never buffered beyond it. */
