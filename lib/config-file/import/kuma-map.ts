@@ -202,9 +202,15 @@ function mapMonitor(m: KumaMonitor, keys: KeyMaker, secrets: Record<string, stri
   const method = (m.method ?? 'GET').toUpperCase();
   if ((HTTP_METHODS as readonly string[]).includes(method)) site.method = method as HttpMethod;
   else part('method', `Upbeat does not send ${method}; GET is used`);
-  const codes = parseStatusSpec(m.acceptedStatusCodes.join(','));
-  if (m.acceptedStatusCodes.length > 0 && typeof codes !== 'string') site.expectedStatus = normaliseStatusSpec(codes);
-  else if (m.acceptedStatusCodes.length > 0) part('accepted status codes', `${m.acceptedStatusCodes.join(',')}: ${codes}; Upbeat's default 200-399 is used`);
+  // Kuma offers codes up to 999; each entry is kept or reported on its own.
+  const ranges = m.acceptedStatusCodes.flatMap((entry) => {
+    const parsed = parseStatusSpec(entry);
+    if (typeof parsed !== 'string') return parsed;
+    part(`accepted status code ${entry}`, parsed);
+    return [];
+  });
+  if (ranges.length > 0) site.expectedStatus = normaliseStatusSpec(ranges);
+  else if (m.acceptedStatusCodes.length > 0) part('accepted status codes', "none is a status Upbeat can expect; its default 200-399 is used");
   if (m.maxredirects === 0) site.followRedirects = false;
   if (m.ignoreTls) site.tlsVerify = false;
   if (m.tlsCa) site.caPem = m.tlsCa;

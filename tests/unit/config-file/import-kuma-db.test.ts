@@ -18,7 +18,7 @@ function buildKuma(file: string): void {
     monitor: [
       {
         id: 1, name: 'Shop API', type: 'http', url: 'https://shop.example.com/health', interval: 30, retry_interval: 15,
-        maxretries: 2, timeout: 12.5, resend_interval: 10, accepted_statuscodes_json: '["200-299","301"]', method: 'POST',
+        maxretries: 2, timeout: 12.5, resend_interval: 10, accepted_statuscodes_json: '["200-299","301","999"]', method: 'POST',
         body: '{"ping":true}', http_body_encoding: 'json', headers: '{"X-Env":"prod","Authorization":"Bearer s3cret"}',
         ignore_tls: 1, maxredirects: 0, description: 'the shop', tls_ca: null,
       },
@@ -142,7 +142,7 @@ test('a kuma.db: every supported monitor, notification and status page is mapped
   for (const expected of [
     'monitor|Router ping', 'monitor|Inverted', 'monitor|CAA record', 'monitor setting|Odd JSON: json query',
     'notification|Matrix room', 'monitor setting|Shop API: tags', 'monitor setting|Shop API: description',
-    'monitor setting|Gateway: retries', 'monitor setting|Version: json query', 'monitor setting|Core: notifications', 'monitor setting|Nightly job: push token', 'notification setting|Ops Slack: channel/username',
+    'monitor setting|Gateway: retries', 'monitor setting|Shop API: accepted status code 999', 'monitor setting|Version: json query', 'monitor setting|Core: notifications', 'monitor setting|Nightly job: push token', 'notification setting|Ops Slack: channel/username',
     'notification setting|Mail: cc/bcc', 'status page setting|Example status: password', 'status page setting|Example status: custom CSS',
     'status page setting|Example status: domains', 'status page setting|Example status: monitor Router ping',
   ]) {
