@@ -7,6 +7,22 @@ const TAKES_GZIP = [
 ];
 const GZIP = [{ key: 'content-encoding', value: 'gzip' }];
 
+/**
+ * The security headers proxy.ts sets, for the public reads it skips (status pages, their feeds and JSON, badges):
+ * what anyone may read in a burst is served without the proxy's per-request work (a page's own CSP comes from its
+ * handler, lib/status/page-csp.ts), and static headers here cost nothing per request.
+ */
+/** Feeds, badges and JSON views run no script and load nothing; an SVG badge opened on its own may style itself. */
+const PUBLIC_DATA_CSP = {
+  key: 'content-security-policy',
+  value: "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+const STATIC_SECURITY = [
+  { key: 'x-content-type-options', value: 'nosniff' },
+  { key: 'x-frame-options', value: 'DENY' },
+  { key: 'referrer-policy', value: 'same-origin' },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Lets two builds live side by side (e.g. tests of one branch while another is served); default `.next`.
@@ -20,6 +36,10 @@ const nextConfig = {
   // requests the rewrite sends there (its own compression then leaves the body alone).
   async headers() {
     return [
+      { source: '/status/:path*', headers: STATIC_SECURITY },
+      { source: '/status/:slug/feed.xml', headers: [PUBLIC_DATA_CSP] },
+      { source: '/api/badges/:path*', headers: [...STATIC_SECURITY, PUBLIC_DATA_CSP] },
+      { source: '/api/status/:path*', headers: [...STATIC_SECURITY, PUBLIC_DATA_CSP] },
       { source: '/status/:slug', has: TAKES_GZIP, headers: GZIP },
       { source: '/status/:slug/index.html.gz', headers: GZIP },
     ];

@@ -8,7 +8,6 @@ import { NextResponse, type NextRequest } from 'next/server';
  *
  * Next.js only honours this file at the top level of the project (beside app/), hence its place.
  */
-const STATUS_PAGE = /^\/status\/[^/]+(?:\/index\.html\.gz)?\/?$/;
 
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
@@ -32,9 +31,7 @@ export function proxy(request: NextRequest) {
   requestHeaders.set('x-nonce', nonce);
   requestHeaders.set('content-security-policy', csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
-  // A public status page sends its own, stricter policy that may name its logo's origin (lib/status/page-csp.ts);
-  // a header set here would win over the handler's.
-  if (!STATUS_PAGE.test(request.nextUrl.pathname)) response.headers.set('content-security-policy', csp);
+  response.headers.set('content-security-policy', csp);
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('x-frame-options', 'DENY');
   response.headers.set('referrer-policy', 'same-origin');
@@ -42,5 +39,8 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: [{ source: '/((?!_next/static|_next/image|favicon|screenshots).*)' }],
+  // Public reads are not matched (status pages, their feeds and JSON views, badges): they need no nonce, a page
+  // carries its own stricter CSP (lib/status/page-csp.ts) that may name its logo's origin, and next.config.js
+  // gives them static security headers, so a crowd reading them costs no per-request proxy work.
+  matcher: [{ source: '/((?!_next/static|_next/image|favicon|screenshots|status/|api/badges/|api/status/).*)' }],
 };

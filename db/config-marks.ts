@@ -9,7 +9,7 @@ export type MarkedKind = 'site' | 'channel' | 'statusPage';
 
 export interface ConfigMark {
   id: number;
-  /** The file's key for the object; null for an object made in the UI. */
+  /** The file's key for the object (a page's slug); null for a site or channel made in the UI. */
   key: string | null;
   /** The file that declares it; null when no file does. */
   managedBy: string | null;
@@ -47,11 +47,7 @@ export function createConfigMarkVerbs(db: Db): ConfigMarkVerbs {
   const statements = { site: prepared('site'), channel: prepared('channel'), statusPage: prepared('statusPage') };
   return {
     configMarks: (kind) =>
-      statements[kind].list.all().map((r) => ({
-        id: r.id,
-        key: kind === 'statusPage' && r.managed_by === null ? null : r.key,
-        managedBy: r.managed_by,
-      })),
+      statements[kind].list.all().map((r) => ({ id: r.id, key: r.key, managedBy: r.managed_by })),
     setConfigMark: (kind, id, key, file) => {
       statements[kind].setKey?.run(key, id);
       statements[kind].setFile.run(file, id);

@@ -159,6 +159,8 @@ export interface IncidentQuery {
   /** Incidents that overlap [from, to): started before `to`, and not resolved before `from`. */
   from?: number;
   to?: number;
+  /** Only incidents older than this one in the list's order (newest first): the cursor of the next page. */
+  before?: { startedAt: number; id: number };
   limit: number;
 }
 
@@ -212,7 +214,15 @@ function toIncident(r: IncidentRow): Incident {
 export function createIncidentVerbs(db: Db): IncidentVerbs {
   // One statement: each filter is off when its parameter is NULL.
   const list = db.prepare<
-    { open: number | null; siteId: number | null; from: number | null; to: number | null; limit: number },
+    {
+      open: number | null;
+      siteId: number | null;
+      from: number | null;
+      to: number | null;
+      beforeAt: number | null;
+      beforeId: number | null;
+      limit: number;
+    },
     IncidentRow
   >(
     `SELECT i.id, i.site_id, s.name AS site_name, i.kind, i.started_at, i.confirmed_at, i.resolved_at, i.cause_kind,
@@ -222,6 +232,7 @@ export function createIncidentVerbs(db: Db): IncidentVerbs {
        AND (@siteId IS NULL OR i.site_id = @siteId)
        AND (@to IS NULL OR i.started_at < @to)
        AND (@from IS NULL OR i.resolved_at IS NULL OR i.resolved_at >= @from)
+       AND (@beforeAt IS NULL OR i.started_at < @beforeAt OR (i.started_at = @beforeAt AND i.id < @beforeId))
      ORDER BY i.started_at DESC, i.id DESC LIMIT @limit`,
   );
   const summary = db.prepare<
@@ -239,6 +250,8 @@ export function createIncidentVerbs(db: Db): IncidentVerbs {
           siteId: q.siteId ?? null,
           from: q.from ?? null,
           to: q.to ?? null,
+          beforeAt: q.before?.startedAt ?? null,
+          beforeId: q.before?.id ?? null,
           limit: q.limit,
         })
         .map(toIncident),

@@ -9,7 +9,13 @@ const DAY_MS = 86_400_000;
 
 const time = (raw: string) => (/^\d+$/.test(raw) ? Number(raw) : Date.parse(raw));
 
-/** Parses `open`, `siteId`, `from`, `to` (ISO 8601 or epoch ms) and `limit`; every bad one is named. */
+/** A page's `next`: the list's order key of its last incident, `{startedAt ms}.{id}`. */
+export const incidentCursor = (i: Pick<Incident, 'startedAt' | 'id'>) => `${i.startedAt}.${i.id}`;
+
+/**
+ * Parses `open`, `siteId`, `from`, `to` (ISO 8601 or epoch ms), `before` (a previous page's `next`) and `limit`;
+ * every bad one is named.
+ */
 export function parseIncidentQuery(params: URLSearchParams): IncidentQuery {
   const fields: Record<string, string> = {};
   const q: IncidentQuery = { limit: INCIDENTS_PAGE.default };
@@ -32,6 +38,12 @@ export function parseIncidentQuery(params: URLSearchParams): IncidentQuery {
     else fields[key] = 'must be an ISO 8601 time or epoch milliseconds';
   }
   if (q.from !== undefined && q.to !== undefined && q.to <= q.from) fields.to = 'must be after from';
+  const before = params.get('before');
+  if (before !== null && before !== '') {
+    const m = /^(\d{1,15})\.([1-9]\d{0,15})$/.exec(before);
+    if (m) q.before = { startedAt: Number(m[1]), id: Number(m[2]) };
+    else fields.before = "must be the `next` of a previous page";
+  }
   const limit = params.get('limit');
   if (limit !== null) {
     const n = /^\d+$/.test(limit) ? Number(limit) : NaN;
@@ -51,6 +63,8 @@ export interface IncidentList {
   last30Days: IncidentSummary;
   /** Who was told about each incident, by id; null when not asked for (a caller who may not see channels). */
   notices: Map<number, IncidentNotice[]> | null;
+  /** The cursor of the next (older) page when this one is full, else null. */
+  next: string | null;
 }
 
 export interface ListIncidentsOptions {
@@ -62,8 +76,10 @@ export interface ListIncidentsOptions {
 export function listIncidents(store: Store, query: IncidentQuery, options: ListIncidentsOptions): IncidentList {
   const now = options.now ?? Date.now();
   const incidents = store.listIncidents(query);
+  const last = incidents.at(-1);
   return {
     incidents,
+    next: last && incidents.length >= query.limit ? incidentCursor(last) : null,
     last30Days: store.incidentSummary(now - 30 * DAY_MS, now + 1, query.siteId),
     notices: options.withNotices ? store.noticesOf(incidents.map((i) => i.id)) : null,
   };

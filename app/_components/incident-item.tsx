@@ -22,7 +22,7 @@ export function IncidentItem({ incident, showSite }: { incident: ApiIncident; sh
   const when = (iso: string) => formatDateTime(iso, isClient ? renderedAt : null);
   const i = incident;
   return (
-    <li className={styles.item} data-testid="incident" data-open={i.open} data-kind={i.kind}>
+    <li className={styles.item} data-testid="incident" data-id={i.id} data-open={i.open} data-kind={i.kind}>
       <div className={styles.top}>
         <StateBadge state={i.kind} />
         {showSite ? (

@@ -34,7 +34,21 @@ export async function servePublicStatus(req: Request, slug: string, view: Public
   }
 }
 
+/**
+ * Error bodies compressed once: a flood from one address is answered with the same few 429 bodies (they differ
+ * only in the seconds to wait), and compressing each again costs CPU and a zlib context's native memory per answer.
+ * Bounded: past MAX_GZIPPED distinct bodies the memo starts over.
+ */
+const gzippedBodies = new Map<string, Buffer>();
+const MAX_GZIPPED = 256;
+
 async function gzipped(res: Response): Promise<Response> {
-  const body = zlib.gzipSync(Buffer.from(await res.arrayBuffer()));
-  return new Response(body, { status: res.status, headers: res.headers });
+  const text = await res.text();
+  let body = gzippedBodies.get(text);
+  if (!body) {
+    if (gzippedBodies.size >= MAX_GZIPPED) gzippedBodies.clear();
+    body = zlib.gzipSync(text);
+    gzippedBodies.set(text, body);
+  }
+  return new Response(new Uint8Array(body), { status: res.status, headers: res.headers });
 }

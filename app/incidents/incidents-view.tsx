@@ -1,8 +1,8 @@
 'use client';
 
-import Link from 'next/link';
 import { useId, useState } from 'react';
-import type { ApiIncidentList } from '@/lib/api/present-incident';
+import type { ApiIncident, ApiIncidentList } from '@/lib/api/present-incident';
+import { api } from '@/app/_components/api-client';
 import { formatDuration } from '@/lib/alerts/duration';
 import { RenderTimeContext } from '@/app/_components/clock';
 import { IncidentItem } from '@/app/_components/incident-item';
@@ -19,6 +19,15 @@ import {
 import styles from './incidents-page.module.css';
 
 const STATUS_LABELS: Record<StatusFilter, string> = { all: 'All', open: 'Open', resolved: 'Resolved' };
+
+/** Older pages fetched with "Show older", for the filters they were fetched under (`search`). */
+interface OlderPages {
+  search: string;
+  items: ApiIncident[];
+  next: string | null;
+  loading: boolean;
+  error: string | null;
+}
 
 export interface IncidentsViewProps {
   /** Null when the address bar's filters were refused (see initialFields). */
@@ -53,7 +62,27 @@ export function IncidentsView({ initial, initialFields, initialFilters, rendered
 
   const siteName = filters.siteId === null ? null : (sites.find((s) => s.id === filters.siteId)?.name ?? `site ${filters.siteId}`);
   const summary = data?.last30Days;
-  const incidents = data?.incidents ?? [];
+  // The newest page stays live (reloaded on every event); older pages are read once each, on request, and are
+  // dropped when the filters change.
+  const [older, setOlder] = useState<OlderPages | null>(null);
+  const olderHere = older?.search === search ? older : null;
+  const newest = data?.incidents ?? [];
+  const seen = new Set(newest.map((i) => i.id));
+  const incidents = [...newest, ...(olderHere?.items ?? []).filter((i) => !seen.has(i.id))];
+  const nextCursor = olderHere && olderHere.items.length > 0 ? olderHere.next : (data?.next ?? null);
+  const showOlder = async () => {
+    if (!nextCursor || olderHere?.loading) return;
+    const items = olderHere?.items ?? [];
+    setOlder({ search, items, next: nextCursor, loading: true, error: null });
+    const result = await api.incidents(`${apiUrl(filters, Date.now())}&before=${encodeURIComponent(nextCursor)}`);
+    setOlder((o) =>
+      o?.search !== search
+        ? o
+        : result.ok
+          ? { search, items: [...items, ...result.value.incidents], next: result.value.next, loading: false, error: null }
+          : { ...o, loading: false, error: result.message },
+    );
+  };
 
   return (
     <RenderTimeContext value={renderedAt}>
@@ -165,9 +194,14 @@ export function IncidentsView({ initial, initialFields, initialFilters, rendered
           ))}
         </ol>
       )}
-      {incidents.length >= 200 && (
+      {nextCursor && (
         <p className={styles.more}>
-          The newest 200 are shown; narrow the range or pick a site to see older ones. <Link href="/">All sites</Link>
+          <button type="button" onClick={() => void showOlder()} disabled={olderHere?.loading} aria-busy={olderHere?.loading || undefined}>
+            {olderHere?.loading ? 'Loading older incidents…' : 'Show older incidents'}
+          </button>
+          {olderHere?.error && (
+            <span role="alert"> Could not load older incidents: {olderHere.error}</span>
+          )}
         </p>
       )}
     </RenderTimeContext>

@@ -50,6 +50,7 @@ export function presentIncidentList(list: IncidentList) {
   return {
     incidents: list.incidents.map((i) => presentIncident(i, list.notices === null ? null : (list.notices.get(i.id) ?? []))),
     last30Days: list.last30Days,
+    next: list.next,
   };
 }
 export type ApiIncidentList = ReturnType<typeof presentIncidentList>;

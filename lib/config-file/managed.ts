@@ -8,10 +8,6 @@ import { AppError } from '../errors';
 
 const WORDS: Record<MarkedKind, string> = { site: 'site', channel: 'channel', statusPage: 'status page' };
 
-export function managedNote(file: string): string {
-  return `Managed by ${file} — edit the file and apply`;
-}
-
 export function assertNotManaged(store: Store, kind: MarkedKind, id: number): void {
   const file = store.managedBy(kind, id);
   if (file === null) return;

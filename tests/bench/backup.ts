@@ -25,7 +25,7 @@ import { startBackupSchedule } from '../../lib/backup/schedule';
 import { startMonitor } from '../../lib/monitor/monitor';
 import { startPruner } from '../../lib/monitor/pruner';
 import { DEFAULT_RETENTION } from '../../db/retention';
-import { generate, parseFlags as parseHistoryFlags } from './history';
+import { generate, parseFlags as parseHistoryFlags } from './lib/history-data';
 import { summarize, type Summary } from './lib/stats';
 import { ms, num, type Row } from './lib/table';
 import { describeMachine, log, machineBusyMeter, ROOT, runMain, sleep, startTargetServer, stopChild, writeReport } from './reliability/common';

@@ -163,6 +163,10 @@ test('UPBEAT_CONFIG is applied at start; managed objects answer 409; the export 
   assert.match(clear.headers.get('x-upbeat-warning') ?? '', /secrets in clear/);
   assert.match(await clear.text(), new RegExp(SECRET));
   assert.equal((await fetch(`${app.baseUrl}/api/config/export?secrets=maybe`, { headers: app.authHeaders })).status, 400);
+  // The JSON Schema is served for editors, to anyone.
+  const schema = await fetch(`${app.baseUrl}/upbeat-config.schema.json`);
+  assert.equal(schema.status, 200);
+  assert.equal(await schema.text(), fs.readFileSync(path.join(root, 'public', 'upbeat-config.schema.json'), 'utf8'));
 
   // Every start applies the file as it is then.
   assert.equal(await app.stop(), 0);

@@ -136,7 +136,7 @@ test('Settings → Import: a Gatus file shows its plan and what is not carried o
   const browser = await launchBrowser(t);
   const { page, errors } = await openPage(browser, {}, app);
   await page.goto(`${app.baseUrl}/settings`);
-  await page.getByRole('link', { name: 'Import from Uptime Kuma or Gatus' }).click();
+  await page.getByRole('link', { name: 'Import', exact: true }).click();
   await page.getByLabel('From').selectOption('gatus');
   await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'config.yaml', mimeType: 'application/yaml', buffer: Buffer.from(GATUS) });
   await page.getByRole('button', { name: 'Show plan' }).click();

@@ -8,6 +8,9 @@ import { HOOK_SECRET } from '../helpers/alert-rows';
 import { startApp, type RunningApp } from '../helpers/app-server';
 import { launchBrowser, openPage } from '../helpers/browser';
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
+import { newCheck, newSite } from '../helpers/factories';
+import { tempDir } from '../helpers/temp-store';
+import { openAppStore } from '../../lib/store';
 
 /**
  * Incidents in the browser, through a real break: a webhook channel made and tested in Settings, a site made
@@ -226,4 +229,35 @@ test('Incidents page filters, public readers see no channels, form errors at the
     await p.screenshot({ path: path.join(OUTPUT, `site-form-alerts-${name}.png`), clip });
     await p.context().close();
   }
+});
+
+test('past the first page: "Show older incidents" reads the next pages until the list is whole', async (t) => {
+  // 230 short outages of one site in the last two days, written before the app starts; the site is then paused
+  // so that the checker adds nothing while the page is read.
+  const dbPath = path.join(tempDir(t, 'upbeat-incidents-'), 'upbeat.db');
+  const store = openAppStore(dbPath);
+  const now = Date.now();
+  const site = store.createSite(newSite({ name: 'Flaky', url: 'https://flaky.example.test/', confirmAfter: 1 }), now - 3 * 86_400_000);
+  const failed = { ok: false, statusCode: 503, error: { kind: 'status' as const, message: 'HTTP 503' } };
+  for (let k = 0; k < 230; k++) {
+    const at = now - 2 * 86_400_000 + k * 60_000;
+    store.recordChecks([newCheck(site.id, at, failed)]);
+    store.recordChecks([newCheck(site.id, at + 30_000)]);
+  }
+  store.updateSite(site.id, { paused: true });
+  store.close();
+
+  const app = await startApp(t, { dbPath });
+  const browser = await launchBrowser(t);
+  const { page, errors } = await openPage(browser, {}, app);
+  await page.goto(`${app.baseUrl}/incidents`);
+  const items = page.getByTestId('incident');
+  await items.first().waitFor();
+  assert.equal(await items.count(), 200, 'the first page');
+  await page.getByRole('button', { name: 'Show older incidents' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="incident"]').length === 230);
+  assert.equal(await page.getByRole('button', { name: 'Show older incidents' }).count(), 0, 'nothing older: no button');
+  const ids = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+  assert.equal(new Set(ids).size, 230, 'no incident twice');
+  assert.deepEqual(errors, []);
 });

@@ -212,6 +212,9 @@ test('status page, JSON, feed and badges: open to anyone, cached, and nothing mo
     const { page } = await openPage(browser);
     const status = await fetch(`${app.baseUrl}/api/badges/${ids.up}/status.svg`);
     assert.equal(status.headers.get('content-type'), 'image/svg+xml; charset=utf-8');
+    // Opened on its own, a badge may not run or load anything (its policy comes from next.config.js).
+    assert.match(status.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    assert.equal(status.headers.get('x-content-type-options'), 'nosniff');
     const svg = await parseXml(page, await status.text(), 'title,text');
     assert.ok(svg, 'well-formed SVG');
     assert.deepEqual(svg.root, ['svg', 'http://www.w3.org/2000/svg']);
@@ -316,9 +319,17 @@ test('status page, JSON, feed and badges: open to anyone, cached, and nothing mo
     const csp = res.headers.get('content-security-policy') ?? '';
     assert.match(csp, new RegExp(`img-src 'self' data: ${logoOrigin.replace(/[.]/g, '\\.')}(;|$)`));
     assert.match(csp, /default-src 'none'/);
-    for (const p of ['/login', '/status/acme/feed.xml']) {
+    for (const p of ['/login', '/status/acme/feed.xml', '/api/status/acme']) {
       const other = (await fetch(`${app.baseUrl}${p}`)).headers.get('content-security-policy') ?? '';
-      assert.ok(other.includes('img-src') && !other.includes(logoOrigin), `${p} keeps the app's policy`);
+      assert.ok(other.includes('img-src') && !other.includes(logoOrigin), `${p} has a policy of its own, without the logo's origin`);
+    }
+    // Public reads skip the per-request proxy; the static security headers still reach every one of them.
+    for (const p of ['/status/acme', '/status/acme/feed.xml', '/api/status/acme', '/status/no-such-page']) {
+      const headers = (await fetch(`${app.baseUrl}${p}`)).headers;
+      assert.equal(headers.get('x-content-type-options'), 'nosniff', p);
+      assert.equal(headers.get('x-frame-options'), 'DENY', p);
+      assert.equal(headers.get('referrer-policy'), 'same-origin', p);
+      assert.match(headers.get('content-security-policy') ?? '', /default-src 'none'/, p);
     }
 
     const { page, errors } = await openPage(browser, { ignoreHTTPSErrors: true });

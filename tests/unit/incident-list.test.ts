@@ -108,3 +108,31 @@ test('a deleted channel takes its lines with it; notices of incidents not asked 
   s.deleteChannel(hook);
   assert.equal(s.noticesOf([incident!.id]).size, 0);
 });
+
+test('pages: `next` walks older incidents without a gap or a repeat, ties on the start time included', (t) => {
+  const s = store(t);
+  const sites = [1, 2, 3].map((n) => s.createSite(newSite({ name: `Site ${n}`, confirmAfter: 1 })));
+  // Seven incidents; two pairs start at the same millisecond, so the order needs the id as well as the time.
+  const starts = [1000, 2000, 2000, 3000, 4000, 4000, 5000];
+  starts.forEach((at, k) => {
+    const site = sites[k % sites.length]!;
+    s.recordChecks([newCheck(site.id, at * 10, http503)]);
+    s.recordChecks([newCheck(site.id, at * 10 + 5, { ok: true, statusCode: 200, error: null })]);
+  });
+  const all = s.listIncidents({ limit: 100 });
+  assert.equal(all.length, 7);
+
+  const walked: number[] = [];
+  let query = parseIncidentQuery(new URLSearchParams('limit=3'));
+  for (let pages = 0; pages < 10; pages++) {
+    const page = listIncidents(s, query, { withNotices: false, now: 100_000 });
+    walked.push(...page.incidents.map((i) => i.id));
+    if (page.next === null) break;
+    assert.equal(page.incidents.length, 3, 'only a full page has a next');
+    query = parseIncidentQuery(new URLSearchParams({ limit: '3', before: page.next }));
+  }
+  assert.deepEqual(walked, all.map((i) => i.id), 'the pages together are the whole list, in order');
+  assert.deepEqual(fieldsOf(() => parseIncidentQuery(new URLSearchParams('before=yesterday'))), {
+    before: 'must be the `next` of a previous page',
+  });
+});

@@ -87,7 +87,8 @@ export async function startChild(
   ready: RegExp,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Started> {
-  const started = await startProcess(process.execPath, args, { cwd: ROOT, env, ready, label, timeoutMs: 120_000 });
+  const prof = process.env.BENCH_CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const started = await startProcess(process.execPath, [...prof, ...args], { cwd: ROOT, env, ready, label, timeoutMs: 120_000 });
   children.add(started);
   void started.exited.then(() => children.delete(started));
   return started;

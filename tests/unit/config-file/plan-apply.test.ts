@@ -105,9 +105,11 @@ test('a managed object the file no longer declares is deleted; objects made in t
   assert.deepEqual(p.changes.map((c) => `${c.action} ${c.kind} ${c.key}`), ['update statusPage main', 'delete site web']);
   assert.deepEqual(store.listSites().map((s) => s.name).sort(), ['API', 'Made in the UI']);
 
+  savePage(store, { slug: 'ui-page', title: 'Made in the UI' });
   const pruned = apply(store, `${withoutWeb}prune: true\n`);
-  assert.deepEqual(pruned.changes.map((c) => `${c.action} ${c.kind} ${c.key}`), [`delete site site-${mine.id}`]);
+  assert.deepEqual(pruned.changes.map((c) => `${c.action} ${c.kind} ${c.key}`), ['delete statusPage ui-page', `delete site site-${mine.id}`]);
   assert.deepEqual(store.listSites().map((s) => s.name), ['API']);
+  assert.deepEqual(store.listStatusPages().map((p) => p.slug), ['main']);
 });
 
 test('apply is all or nothing: a failure on the second site leaves nothing of the first, nor its channel', (t) => {
