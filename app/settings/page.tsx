@@ -12,6 +12,7 @@ const SECTIONS = [
   { href: '/settings/notifications', title: 'Notifications', about: 'Channels told when a site goes down, slows down or comes back.' },
   { href: '/settings/status-pages', title: 'Status pages', about: 'Public pages that show your sites’ health, with incident posts and maintenance.' },
   { href: '/settings/storage', title: 'Storage and retention', about: 'Database size, how long history is kept, and backups.' },
+  { href: '/settings/import', title: 'Import', about: 'Bring monitors, notifications and status pages over from Uptime Kuma or Gatus.' },
 ] as const;
 
 export default async function SettingsPage() {
