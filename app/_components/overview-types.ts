@@ -13,7 +13,7 @@ export type SparkTuple = [index: number, latencyMs: number | null, ok: 0 | 1];
  * The fields of a site the overview shows. Its other settings (headers, method, alerts …) are not sent: a
  * thousand sites' settings were a third of the payload, and the edit dialog reads the one site it edits.
  */
-export const OVERVIEW_SITE_FIELDS = ['id', 'name', 'url', 'state', 'paused', 'lastCheck'] as const;
+export const OVERVIEW_SITE_FIELDS = ['id', 'name', 'kind', 'url', 'dnsRecordType', 'state', 'paused', 'lastCheck'] as const;
 
 export interface OverviewSiteWire extends Pick<ApiSite, (typeof OVERVIEW_SITE_FIELDS)[number]> {
   /** Share of the last 24 h's checks that passed, 0..1; null before the first check. */
