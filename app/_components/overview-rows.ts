@@ -76,8 +76,8 @@ export function useRowWindow(count: number, bodyRef: RefObject<HTMLElement | nul
       const body = bodyRef.current;
       if (!body) return;
       const rowTop = body.getBoundingClientRect().top + index * win.rowPx;
-      // Clear of the sticky header and the bottom edge, as far as the scroll must go and no further.
-      if (rowTop < 80) window.scrollBy(0, rowTop - 80);
+      // As far as the scroll must go and no further, with a little room above so the row is not at the edge.
+      if (rowTop < 16) window.scrollBy(0, rowTop - 16);
       else if (rowTop + win.rowPx > window.innerHeight) window.scrollBy(0, rowTop + win.rowPx - window.innerHeight);
       measure();
     },
