@@ -1,12 +1,16 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent } from 'react';
 import styles from './overview.module.css';
 import { useRowWindow } from './overview-rows';
 import type { OverviewSiteWire } from './overview-types';
 import { sortBy, type OverviewView, type SortKey } from './overview-view';
 import { SiteRow, type RowAction } from './site-row';
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
 
 const SORT_LABELS: Record<SortKey, string> = { state: 'State', name: 'Site', latency: 'Latency', uptime: 'Uptime (24 h)' };
 
@@ -42,6 +46,18 @@ export function OverviewTable({
   const { start, end, rowPx, reveal } = useRowWindow(sites.length, bodyRef);
   // A row the keyboard moved to before it was rendered: focused once it is.
   const [focusRow, setFocusRow] = useState<number | null>(null);
+  // The row holding the focus stays in the DOM when it scrolls out of the window (placed where it belongs), so
+  // focus is not dropped to the page and Tab carries on from it.
+  const [focusedId, setFocusedId] = useState<number | null>(null);
+  const focusedIndex = useMemo(() => (focusedId === null ? -1 : sites.findIndex((s) => s.id === focusedId)), [sites, focusedId]);
+  const pinned = focusedIndex >= 0 && (focusedIndex < start || focusedIndex >= end) ? focusedIndex : -1;
+  const onFocus = (e: FocusEvent<HTMLTableSectionElement>) => {
+    const id = Number((e.target as Element).closest<HTMLElement>('tr[data-site-id]')?.dataset.siteId);
+    setFocusedId(Number.isFinite(id) ? id : null);
+  };
+  const onBlur = (e: FocusEvent<HTMLTableSectionElement>) => {
+    if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocusedId(null);
+  };
 
   useEffect(() => {
     if (focusRow === null) return;
@@ -122,17 +138,23 @@ export function OverviewTable({
         style={{ paddingTop: start * rowPx, paddingBottom: (sites.length - end) * rowPx }}
         onClick={onClick}
         onKeyDown={onKeyDown}
+        onFocus={onFocus}
+        onBlur={onBlur}
       >
-        {sites.slice(start, end).map((site, i) => (
-          <SiteRow
-            key={site.id}
-            site={site}
-            rowIndex={start + i + 2}
-            windowEnd={windowEnd}
-            checking={checking.has(site.id) && checking.get(site.id) === (site.lastCheck?.checkedAt ?? null)}
-            canWrite={canWrite}
-          />
-        ))}
+        {[...(pinned >= 0 && pinned < start ? [pinned] : []), ...range(start, end), ...(pinned >= end ? [pinned] : [])].map((index) => {
+          const site = sites[index]!;
+          return (
+            <SiteRow
+              key={site.id}
+              site={site}
+              rowIndex={index + 2}
+              top={index === pinned ? index * rowPx : undefined}
+              windowEnd={windowEnd}
+              checking={checking.has(site.id) && checking.get(site.id) === (site.lastCheck?.checkedAt ?? null)}
+              canWrite={canWrite}
+            />
+          );
+        })}
       </tbody>
     </table>
   );

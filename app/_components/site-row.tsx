@@ -26,6 +26,7 @@ function statusText(site: OverviewSiteWire): string {
 export const SiteRow = memo(function SiteRow({
   site,
   rowIndex,
+  top,
   windowEnd,
   checking,
   canWrite,
@@ -33,6 +34,8 @@ export const SiteRow = memo(function SiteRow({
   site: OverviewSiteWire;
   /** Place in the whole table, header row 1 (the table renders only the rows on screen). */
   rowIndex: number;
+  /** Set for a row kept outside the rendered window (it holds the focus): its place in the body, in px. */
+  top?: number;
   windowEnd: number;
   /** A "check now" is waiting for its result. */
   checking: boolean;
@@ -44,7 +47,14 @@ export const SiteRow = memo(function SiteRow({
   const problem = last && !site.paused ? describeFailure(last) : null;
   const hidden = <span className="visually-hidden"> {site.name}</span>;
   return (
-    <tr role="row" aria-rowindex={rowIndex} className="site-row" data-state={site.state} data-site-id={site.id}>
+    <tr
+      role="row"
+      aria-rowindex={rowIndex}
+      className="site-row"
+      data-state={site.state}
+      data-site-id={site.id}
+      style={top === undefined ? undefined : { position: 'absolute', top, left: 0, right: 0 }}
+    >
       <td role="cell" className="cell-state">
         <StateBadge state={site.state} />
       </td>

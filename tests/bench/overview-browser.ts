@@ -194,11 +194,12 @@ export async function browserRows(options: { sites: number; hours: number; log: 
     rows.push({
       measure: `  scripted scroll, ${SCROLL_PX_PER_FRAME} px a frame (${num(scroll.distance)} px, ${num(frames.count)} frames)`,
       result: `frame p50 ${num(frames.p50, 1)} ms, p95 ${num(frames.p95, 1)} ms, ${over50} over 50 ms, ${scroll.gaps} frames with a gap`,
-      target: 'p95 ≤ 33 ms, no gap',
+      target: 'p95 ≤ 2 frames (33.4 ms), no gap',
       ratio:
         `${inDom} rows in the DOM of ${num(sites)}; longest animation frame ${ms(longest[0])} (scripts ${ms(longest[1])}); ` +
         `scripts ${num(scriptShare * 100)}% of all long frames`,
-      met: frames.p95 <= 33.4 && scroll.gaps === 0 ? 'yes' : 'no',
+      // Frame times come in whole vsync intervals (16.67 ms, measured to ±0.1): two of them is 33.3-33.5 ms.
+      met: frames.p95 <= 34 && scroll.gaps === 0 ? 'yes' : 'no',
     });
   } finally {
     await browser.close();

@@ -75,6 +75,11 @@ test('the overview at 10,000 sites renders a window of rows; the end, a far sear
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), nameOf(SITES - 2));
   await page.keyboard.press('Home');
   await page.waitForFunction(() => document.activeElement?.closest('tr')?.getAttribute('aria-rowindex') === '2');
+  // Scrolled far away, the focused row stays in the DOM and keeps the focus, and the window moved on.
+  await page.evaluate(() => window.scrollTo(0, 330_000));
+  await page.waitForFunction(() => document.querySelector('tbody tr[aria-rowindex="5002"]') !== null);
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'nightly-backup');
+  assert.ok((await rowCount(page)) <= 81, 'the window and the focused row, no more');
 
   // A site far down the list is one search away.
   const search = page.getByRole('searchbox');
