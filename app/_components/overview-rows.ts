@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useLayoutEffect, useState, type RefObject } from 'react';
+import { FIRST_ROWS } from './overview-types';
 
 /**
  * Which rows of a long table are in the DOM: the ones on screen plus a margin on each side. The page itself
@@ -9,8 +10,11 @@ import { useCallback, useLayoutEffect, useState, type RefObject } from 'react';
  * space of the rows left out is two paddings and no row needs measuring one by one.
  */
 
-/** Rows rendered before anything is measured: the server's HTML and the first client render agree on these. */
-export const FIRST_WINDOW = 40;
+/**
+ * Rows rendered before anything is measured: the server's HTML and the first client render agree on these
+ * (as many as the server page sends, overview-types.ts FIRST_ROWS).
+ */
+export const FIRST_WINDOW = FIRST_ROWS;
 /** Rows kept beyond each edge of the screen, so a quick scroll or a Tab to the next row finds it rendered. */
 export const OVERSCAN = 12;
 /** The row height the stylesheet sets on a wide screen, used until a row has been measured. */
