@@ -13,7 +13,7 @@ export type SparkTuple = [index: number, latencyMs: number | null, ok: 0 | 1];
  * The fields of a site the overview shows. Its other settings (headers, method, alerts …) are not sent: a
  * thousand sites' settings were a third of the payload, and the edit dialog reads the one site it edits.
  */
-export const OVERVIEW_SITE_FIELDS = ['id', 'name', 'url', 'state', 'paused', 'lastCheck'] as const;
+export const OVERVIEW_SITE_FIELDS = ['id', 'name', 'kind', 'url', 'dnsRecordType', 'state', 'paused', 'lastCheck'] as const;
 
 export interface OverviewSiteWire extends Pick<ApiSite, (typeof OVERVIEW_SITE_FIELDS)[number]> {
   /** Share of the last 24 h's checks that passed, 0..1; null before the first check. */
@@ -33,8 +33,11 @@ export interface OverviewWire {
   partial?: { total: number; counts: StateCounts };
 }
 
-/** Rows the server renders into the page's HTML; the browser renders the rest after hydration. */
-export const FIRST_ROWS = 60;
+/**
+ * Sites the server page sends with its HTML: the rows its first window renders (overview-rows.ts FIRST_WINDOW,
+ * a tall screen's worth and more); the browser loads the rest once it is live.
+ */
+export const FIRST_ROWS = 40;
 
 /** Down first (they need someone), then degraded, pending, up, paused; by name within each group. */
 const STATE_ORDER: Record<SiteState, number> = { down: 0, degraded: 1, pending: 2, up: 3, paused: 4 };

@@ -108,3 +108,17 @@ export function firstRowsInView(overview: OverviewWire, view: OverviewView, limi
     partial: { total: overview.sites.length, counts: countStates(overview.sites) },
   };
 }
+
+/** The order in words, for the sort menu and the table's caption. */
+export function sortOptionLabel(key: SortKey, dir: SortDir): string {
+  switch (key) {
+    case 'state':
+      return dir === 'asc' ? 'state, down first' : 'state, paused first';
+    case 'name':
+      return dir === 'asc' ? 'name, A to Z' : 'name, Z to A';
+    case 'latency':
+      return dir === 'asc' ? 'latency, fastest first' : 'latency, slowest first';
+    case 'uptime':
+      return dir === 'asc' ? 'uptime, lowest first' : 'uptime, highest first';
+  }
+}

@@ -1,28 +1,19 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState, type MouseEvent } from 'react';
+import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
 import type { ApiSite } from '@/lib/api/present';
 import type { SiteState } from '@/db/domain';
 import { api } from './api-client';
 import { RenderTimeContext } from './clock';
 import { ConfirmDelete } from './confirm-delete';
-import { useLiveStatus } from './live-events';
 import { Modal } from './modal';
-import styles from './overview.module.css';
-import { FIRST_ROWS, countStates, titleFor, type OverviewSiteWire, type OverviewWire } from './overview-types';
-import {
-  SORT_KEYS,
-  applyView,
-  sortBy,
-  toggleState,
-  writeView,
-  type OverviewView,
-  type SortDir,
-  type SortKey,
-} from './overview-view';
+import { EmptyOverview, LiveNotice, OverviewToolbar } from './overview-parts';
+import { OverviewTable } from './overview-table';
+import { matchesQuery, queryWords } from './overview-target';
+import { countStates, titleFor, type OverviewSiteWire, type OverviewWire } from './overview-types';
+import { applyView, sortOptionLabel, toggleState, writeView, type OverviewView } from './overview-view';
 import { SiteForm, type KnownSite } from './site-form';
-import { SiteRow, type RowAction } from './site-row';
+import type { RowAction } from './site-row';
 import { Summary } from './summary';
 import { useToast } from './toast';
 import { removeSite, upsertSite, useOverview } from './use-overview';
@@ -33,12 +24,6 @@ const CHECKING_MAX_MS = 65_000;
 
 type Dialog = { kind: 'add' } | { kind: 'edit'; site: ApiSite } | { kind: 'delete'; id: number } | null;
 
-function matches(site: OverviewSiteWire, query: string): boolean {
-  if (query === '') return true;
-  return site.name.toLowerCase().includes(query) || site.url.toLowerCase().includes(query);
-}
-
-const SORT_LABELS: Record<SortKey, string> = { state: 'State', name: 'Site', latency: 'Latency', uptime: 'Uptime (24 h)' };
 const STATE_WORDS: Record<SiteState, string> = {
   down: 'down',
   degraded: 'degraded',
@@ -83,12 +68,11 @@ export function Overview({
   const counts = useMemo(() => data.partial?.counts ?? countStates(data.sites), [data]);
   const total = data.partial?.total ?? data.sites.length;
   const sorted = useMemo(() => applyView(data.sites, view), [data.sites, view]);
-  const visible = useMemo(() => sorted.filter((s) => matches(s, deferredQuery)), [sorted, deferredQuery]);
+  const visible = useMemo(() => {
+    const words = queryWords(deferredQuery);
+    return words.length === 0 ? sorted : sorted.filter((s) => matchesQuery(s, words));
+  }, [sorted, deferredQuery]);
   const knownSites = useMemo<KnownSite[]>(() => data.sites.map(({ id, name, url }) => ({ id, name, url })), [data.sites]);
-  // The page arrives with the first rows (down first: the ones that matter); the others render after
-  // hydration, in the background, so a thousand sites neither bloat the HTML nor freeze the page.
-  const firstRows = useMemo(() => visible.slice(0, FIRST_ROWS), [visible]);
-  const rows = useDeferredValue(visible, firstRows);
   // Sites waiting for a "check now" result, with the newest result they had when it was asked for.
   const [checking, setChecking] = useState<ReadonlyMap<number, string | null>>(new Map());
   // Every sparkline ends at the end of the newest reading's minute, so all rows share one time axis.
@@ -147,24 +131,6 @@ export function Overview({
     [update, say],
   );
 
-  // One listener for every row's buttons and links (see SiteRow).
-  const router = useRouter();
-  const onTableClick = (e: MouseEvent<HTMLTableSectionElement>) => {
-    const el = (e.target as Element).closest<HTMLElement>('button[data-action], a[data-nav]');
-    const id = Number(el?.closest<HTMLElement>('tr[data-site-id]')?.dataset.siteId);
-    if (!el || !Number.isFinite(id)) return;
-    if (el.tagName === 'A') {
-      // A plain left click navigates in the app; new tabs and windows are the browser's business.
-      if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-      e.preventDefault();
-      router.push(el.getAttribute('href') ?? '/');
-      return;
-    }
-    const site = data.sites.find((s) => s.id === id);
-    if (!site || el.getAttribute('aria-disabled') === 'true') return;
-    void onAction(el.dataset.action as RowAction, site);
-  };
-
   const editing = dialog?.kind === 'edit' ? dialog.site : undefined;
   const deleting = dialog?.kind === 'delete' ? data.sites.find((s) => s.id === dialog.id) : undefined;
   const closeDialog = useCallback(() => setDialog(null), []);
@@ -176,21 +142,6 @@ export function Overview({
     const done = wasAdd ? `Added ${site.name}; its first check is on its way` : `Saved ${site.name}`;
     if (duplicateOf) say(`${done}. The same URL is also monitored as ${duplicateOf.name}.`, 'warn');
     else say(done);
-  };
-
-  const sortHeader = (key: SortKey, className?: string) => {
-    const active = view.sort === key;
-    const ariaSort = active ? (view.dir === 'asc' ? 'ascending' : 'descending') : undefined;
-    return (
-      <th role="columnheader" scope="col" className={className} aria-sort={ariaSort}>
-        <button type="button" className={styles.sortButton} onClick={() => setView(sortBy(view, key))}>
-          {SORT_LABELS[key]}
-          <span className={styles.sortMark} aria-hidden="true" data-active={active || undefined}>
-            {active ? (view.dir === 'asc' ? '▲' : '▼') : '↕'}
-          </span>
-        </button>
-      </th>
-    );
   };
 
   const filterWords = view.states.map((s) => STATE_WORDS[s]).join(' or ');
@@ -230,96 +181,24 @@ export function Overview({
       )}
 
       {total === 0 ? (
-        <section className="empty-state" aria-labelledby="empty-title">
-          <svg width="56" height="56" viewBox="0 0 32 32" aria-hidden="true">
-            <rect width="32" height="32" rx="8" fill="var(--surface-2)" />
-            <path
-              d="M5 17h6l3-7 4 13 3-6h6"
-              fill="none"
-              stroke="var(--accent)"
-              strokeWidth="2.2"
-              strokeLinecap="round"
-              strokeLinejoin="round"
-            />
-          </svg>
-          <h2 id="empty-title">Nothing watched yet</h2>
-          <p>
-            {canWrite
-              ? 'Add the first site and Upbeat checks it right away, then on its interval, and shows here the moment it goes down.'
-              : 'The owner has not added any site yet.'}
-          </p>
-          {addButton('Add your first site')}
-        </section>
+        <EmptyOverview canWrite={canWrite} addButton={addButton('Add your first site')} />
       ) : (
         <>
-          <div className="toolbar">
-            <div className="search">
-              <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
-                <circle cx="7" cy="7" r="5" fill="none" stroke="currentColor" strokeWidth="1.6" />
-                <path d="M11 11l3.5 3.5" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
-              </svg>
-              <input
-                type="search"
-                aria-label="Search sites by name or URL"
-                placeholder="Search name or URL"
-                value={query}
-                onChange={(e) => setQuery(e.target.value)}
-              />
-            </div>
-            <label className={styles.sortSelect}>
-              <span className="visually-hidden">Sort by</span>
-              <select
-                value={`${view.sort}:${view.dir}`}
-                onChange={(e) => {
-                  const [sort, dir] = e.target.value.split(':') as [SortKey, SortDir];
-                  setView({ ...view, sort, dir });
-                }}
-              >
-                {SORT_KEYS.flatMap((key) =>
-                  (['asc', 'desc'] as const).map((dir) => (
-                    <option key={`${key}:${dir}`} value={`${key}:${dir}`}>
-                      {sortOptionLabel(key, dir)}
-                    </option>
-                  )),
-                )}
-              </select>
-            </label>
-            {addButton('New site')}
-          </div>
+          <OverviewToolbar query={query} onQuery={setQuery} view={view} onView={setView} addButton={addButton('New site')} />
           <div className="table-wrap">
-            <table role="table" className="sites-table">
-              <caption className="visually-hidden">
-                Sites{filterWords ? ` ${filterWords}` : ''}, sorted by {sortOptionLabel(view.sort, view.dir)}
-                {deferredQuery ? `, matching “${deferredQuery}”` : ''}
-              </caption>
-              <thead role="rowgroup">
-                <tr role="row">
-                  {sortHeader('state')}
-                  {sortHeader('name')}
-                  <th role="columnheader" scope="col" className="num">
-                    Status
-                  </th>
-                  {sortHeader('latency', 'num')}
-                  <th role="columnheader" scope="col">Last hour</th>
-                  {sortHeader('uptime', 'num')}
-                  <th role="columnheader" scope="col">Checked</th>
-                  <th role="columnheader" scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody role="rowgroup" onClick={onTableClick}>
-                {rows.map((site) => (
-                  <SiteRow
-                    key={site.id}
-                    site={site}
-                    windowEnd={windowEnd}
-                    checking={checking.has(site.id) && checking.get(site.id) === (site.lastCheck?.checkedAt ?? null)}
-                    canWrite={canWrite}
-                  />
-                ))}
-              </tbody>
-            </table>
+            <OverviewTable
+              sites={visible}
+              caption={
+                `Sites${filterWords ? ` ${filterWords}` : ''}, sorted by ${sortOptionLabel(view.sort, view.dir)}` +
+                (deferredQuery ? `, matching “${deferredQuery}”` : '')
+              }
+              view={view}
+              onView={setView}
+              windowEnd={windowEnd}
+              checking={checking}
+              canWrite={canWrite}
+              onAction={(action, site) => void onAction(action, site)}
+            />
             {visible.length === 0 && (
               <p className="no-match">
                 {query.trim() !== '' ? `No ${filterWords ? `${filterWords} ` : ''}site matches “${query.trim()}”.` : `No site is ${filterWords}.`}{' '}
@@ -367,30 +246,6 @@ export function Overview({
 
       {toastRegion}
     </RenderTimeContext>
-  );
-}
-
-function sortOptionLabel(key: SortKey, dir: SortDir): string {
-  switch (key) {
-    case 'state':
-      return dir === 'asc' ? 'state, down first' : 'state, paused first';
-    case 'name':
-      return dir === 'asc' ? 'name, A to Z' : 'name, Z to A';
-    case 'latency':
-      return dir === 'asc' ? 'latency, fastest first' : 'latency, slowest first';
-    case 'uptime':
-      return dir === 'asc' ? 'uptime, lowest first' : 'uptime, highest first';
-  }
-}
-
-/** When the stream drops, say so: the list may be out of date until it reconnects (which it does by itself). */
-function LiveNotice() {
-  const status = useLiveStatus();
-  if (status !== 'reconnecting') return null;
-  return (
-    <p className="banner banner-warning" role="status">
-      Live updates interrupted. Reconnecting…
-    </p>
   );
 }
 

@@ -1,5 +1,7 @@
 import { memo } from 'react';
-import { describeFailure, formatAddress, formatLatency, formatPercent } from './format';
+import { describeFailure, formatLatency, formatPercent } from './format';
+import styles from './overview.module.css';
+import { KIND_LABELS, targetText } from './overview-target';
 import type { OverviewSiteWire } from './overview-types';
 import { Sparkline } from './sparkline';
 import { StateBadge } from './state-badge';
@@ -15,18 +17,25 @@ function statusText(site: OverviewSiteWire): string {
 }
 
 /**
- * One site: state, name and address (host and path), why it is down in words, newest result, last hour, 24 h uptime, when, and what can be done. Plain
+ * One site: state, name, kind and target (host and path, tcp://host:port, name and record type, heartbeat), why
+ * it is down in words, newest result, last hour, 24 h uptime, when, and what can be done. Plain
  * markup with no handlers of its own: the table listens once for every row (`data-action` on the buttons),
  * which keeps a thousand rows cheap to render and to hydrate. The roles are explicit because the stylesheet
  * lays rows out as grids, and some browsers drop a table's semantics when its display changes.
  */
 export const SiteRow = memo(function SiteRow({
   site,
+  rowIndex,
+  top,
   windowEnd,
   checking,
   canWrite,
 }: {
   site: OverviewSiteWire;
+  /** Place in the whole table, header row 1 (the table renders only the rows on screen). */
+  rowIndex: number;
+  /** Set for a row kept outside the rendered window (it holds the focus): its place in the body, in px. */
+  top?: number;
   windowEnd: number;
   /** A "check now" is waiting for its result. */
   checking: boolean;
@@ -38,7 +47,14 @@ export const SiteRow = memo(function SiteRow({
   const problem = last && !site.paused ? describeFailure(last) : null;
   const hidden = <span className="visually-hidden"> {site.name}</span>;
   return (
-    <tr role="row" className="site-row" data-state={site.state} data-site-id={site.id}>
+    <tr
+      role="row"
+      aria-rowindex={rowIndex}
+      className="site-row"
+      data-state={site.state}
+      data-site-id={site.id}
+      style={top === undefined ? undefined : { position: 'absolute', top, left: 0, right: 0 }}
+    >
       <td role="cell" className="cell-state">
         <StateBadge state={site.state} />
       </td>
@@ -46,8 +62,13 @@ export const SiteRow = memo(function SiteRow({
         <a href={`/sites/${site.id}`} className="site-name" data-nav="">
           {site.name}
         </a>
-        <span className="site-host" title={site.url}>
-          {formatAddress(site.url)}
+        <span className={styles.target}>
+          <span className={styles.kind} data-kind={site.kind} data-testid="site-kind">
+            {KIND_LABELS[site.kind]}
+          </span>{' '}
+          <span className="site-host" title={site.kind === 'push' ? undefined : site.url}>
+            {targetText(site)}
+          </span>
         </span>
         {problem && (
           <span className="site-problem" title={problem} data-testid="site-problem">

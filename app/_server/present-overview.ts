@@ -14,7 +14,9 @@ export function presentOverviewSite(site: OverviewSite): OverviewSiteWire {
   return {
     id: site.id,
     name: site.name,
+    kind: site.kind,
     url: site.url,
+    dnsRecordType: site.dnsRecordType,
     state: site.state,
     paused: site.paused,
     lastCheck: presentLastCheck(site.lastCheck),

@@ -3,7 +3,8 @@
  * from another connection (as from `npm run monitor`), and what one read costs in the server.
  *
  * Flags: --sites N (1000), --hours H (2: the sites' checks every 60 s before the run), --queries N (200),
- * --write-per-s N (34: results a second written during the reads, 1,000 sites every 30 s).
+ * --write-per-s N (34: results a second written during the reads, 1,000 sites every 30 s), --browser-sites N
+ * (10000: the dashboard in Chromium, see overview-browser.ts; 0 leaves it out), --browser-hours H (1).
  *
  * Rows: the store's one-statement read + JSON (what every request did before the in-memory summaries), the
  * cached read + JSON, the same through HTTP (first read after start, then steady), and the payload in bytes.
@@ -21,6 +22,7 @@ import { createOverviewCache } from '../../lib/overview-cache';
 import { openAppStore } from '../../lib/store';
 import { newCheck, newSite } from '../helpers/factories';
 import { freePort } from '../helpers/app-server';
+import { browserRows } from './overview-browser';
 import { startProcess, stopProcess, type Started } from './lib/proc';
 import { summarize, type Summary } from './lib/stats';
 import { formatMarkdown, formatText, num, type Row } from './lib/table';
@@ -38,6 +40,8 @@ const flags = {
   hours: flag('hours', 2),
   queries: flag('queries', 200),
   writePerS: flag('write-per-s', 34),
+  browserSites: flag('browser-sites', 10_000),
+  browserHours: flag('browser-hours', 1),
 };
 
 const log = (s: string) => console.error(`[bench] ${s}`);
@@ -195,6 +199,8 @@ async function main() {
     store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  // One app at a time on a shared machine: the dashboard's own server starts after the API's has stopped.
+  if (flags.browserSites > 0) rows.push(...(await browserRows({ sites: flags.browserSites, hours: flags.browserHours, log })));
 
   const head =
     `Overview benchmark: ${num(flags.sites)} sites, ${flags.hours} h of checks each, ${flags.queries} reads, ` +
