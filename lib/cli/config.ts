@@ -8,6 +8,7 @@ import { exportConfig } from '../config-file/export';
 import { configJsonSchemaText } from '../config-file/json-schema';
 import { formatPlan } from '../config-file/plan';
 import { applyFile, planFile } from '../config-file/run';
+import { IMPORT_HELP, runConfigImport } from './config-import';
 import { AppError } from '../errors';
 import { openAppStore } from '../store';
 
@@ -15,6 +16,7 @@ const HELP = `Usage: npm run config -- plan FILE
        npm run config -- apply FILE
        npm run config -- export [--with-secrets] > FILE
        npm run config -- schema > public/upbeat-config.schema.json
+       npm run config -- import-kuma FILE | import-gatus FILE [--apply] [--out upbeat.yaml]
 
 Works on the database UPBEAT_DB (now %DB%); Upbeat may keep running.
 
@@ -23,19 +25,23 @@ Works on the database UPBEAT_DB (now %DB%); Upbeat may keep running.
   export           write the whole configuration to stdout in the same format; secrets as \${UPBEAT_…}
   --with-secrets   export secrets in clear (a warning on stderr)
   schema           the file's JSON Schema, for editors
+%IMPORT%
   --help           this text
 
 Objects from FILE are marked as managed by it (read-only in the UI). Objects made in the UI are left alone
 unless FILE says prune: true.`;
 
-const USAGE = 'Usage: npm run config -- plan|apply FILE | export [--with-secrets]   (--help for more)';
+const USAGE = 'Usage: npm run config -- plan|apply FILE | export [--with-secrets] | import-kuma|import-gatus FILE   (--help for more)';
 
 async function main(argv: readonly string[]): Promise<number> {
   const config = getConfig();
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(HELP.replace('%DB%', config.dbPath));
+    console.log(HELP.replace('%DB%', config.dbPath).replace('%IMPORT%', IMPORT_HELP));
     return 0;
   }
+  // Imports from other monitors are their own subcommands (lib/cli/config-import.ts).
+  const imported = await runConfigImport(argv);
+  if (imported !== null) return imported;
   const [verb, ...rest] = argv;
   const options = rest.filter((a) => a.startsWith('-'));
   const files = rest.filter((a) => !a.startsWith('-'));
@@ -50,7 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(configJsonSchemaText());
     return 0;
   }
-  if (verb !== 'plan' && verb !== 'apply' && verb !== 'export') return usage(verb === undefined ? 'say plan, apply or export' : `unknown command ${verb}`);
+  if (verb !== 'plan' && verb !== 'apply' && verb !== 'export') return usage(verb === undefined ? 'say plan, apply, export, import-kuma or import-gatus' : `unknown command ${verb}`);
   if (unknown !== undefined) return usage(`unknown option ${unknown}`);
   if (verb === 'export' ? files.length > 0 : files.length !== 1) {
     return usage(verb === 'export' ? 'export writes to stdout: npm run config -- export > upbeat.yaml' : `${verb} needs one FILE`);

@@ -24,8 +24,9 @@ interface Run {
   stderr: string;
 }
 
+/** `npm run config -- import-kuma|import-gatus …`, as a user runs it (lib/cli/config.ts hands imports to config-import.ts). */
 function importCli(dbPath: string, args: readonly string[]): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/config-import.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/config.ts', ...args], {
     cwd: root,
     env: { ...process.env, UPBEAT_DB: dbPath },
     stdio: ['ignore', 'pipe', 'pipe'],
