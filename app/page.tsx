@@ -14,7 +14,7 @@ export const dynamic = 'force-dynamic';
 /** One read per request, shared by the metadata (title, icon) and the page. */
 const readOverview = cache(() => {
   const now = Date.now();
-  return presentOverview(overviewCacheOf(getStore()).read({ now }), now);
+  return presentOverview(overviewCacheOf(getStore()).read({ now }), now, getStore().managedFiles('site'));
 });
 
 export async function generateMetadata(): Promise<Metadata> {

@@ -20,6 +20,8 @@ export interface ConfigMarkVerbs {
   configMarks(kind: MarkedKind): ConfigMark[];
   /** Marks an object as declared by `file` under `key` (null, null: no longer managed). */
   setConfigMark(kind: MarkedKind, id: number, key: string | null, file: string | null): void;
+  /** The objects of a kind that a file declares: id → file (a short read: most installs have none). */
+  managedFiles(kind: MarkedKind): Map<number, string>;
   /** The file an object is managed by, or null (also for a missing object). */
   managedBy(kind: MarkedKind, id: number): string | null;
 }
@@ -41,6 +43,7 @@ export function createConfigMarkVerbs(db: Db): ConfigMarkVerbs {
       list: db.prepare<[], MarkRow>(`SELECT id, ${key} AS key, managed_by FROM ${table} ORDER BY id`),
       setKey: kind === 'statusPage' ? null : db.prepare<[string | null, number]>(`UPDATE ${table} SET config_key = ? WHERE id = ?`),
       setFile: db.prepare<[string | null, number]>(`UPDATE ${table} SET managed_by = ? WHERE id = ?`),
+      managed: db.prepare<[], { id: number; managed_by: string }>(`SELECT id, managed_by FROM ${table} WHERE managed_by IS NOT NULL`),
       managedBy: db.prepare<[number], { managed_by: string | null }>(`SELECT managed_by FROM ${table} WHERE id = ?`),
     };
   };
@@ -52,6 +55,7 @@ export function createConfigMarkVerbs(db: Db): ConfigMarkVerbs {
       statements[kind].setKey?.run(key, id);
       statements[kind].setFile.run(file, id);
     },
+    managedFiles: (kind) => new Map(statements[kind].managed.all().map((r) => [r.id, r.managed_by])),
     managedBy: (kind, id) => statements[kind].managedBy.get(id)?.managed_by ?? null,
   };
 }

@@ -19,6 +19,8 @@ export interface OverviewSiteWire extends Pick<ApiSite, (typeof OVERVIEW_SITE_FI
   /** Share of the last 24 h's checks that passed, 0..1; null before the first check. */
   uptime24h: number | null;
   checks24h: number;
+  /** The configuration file that declares the site (then it is changed there, not here); absent when none does. */
+  managedBy?: string;
   spark: { from: number; bucketMs: number; points: SparkTuple[] };
 }
 

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { describeFailure, formatLatency, formatPercent } from './format';
 import styles from './overview.module.css';
+import { ManagedNote } from './managed-note';
 import { KIND_LABELS, targetText } from './overview-target';
 import type { OverviewSiteWire } from './overview-types';
 import { Sparkline } from './sparkline';
@@ -104,18 +105,25 @@ export const SiteRow = memo(function SiteRow({
               {checking ? 'Checking…' : 'Check now'}
               {hidden}
             </button>
-            <button type="button" className="btn btn-small" data-action={site.paused ? 'resume' : 'pause'}>
-              {site.paused ? 'Resume' : 'Pause'}
-              {hidden}
-            </button>
-            <button type="button" className="btn btn-small" data-action="edit">
-              Edit
-              {hidden}
-            </button>
-            <button type="button" className="btn btn-small btn-danger-quiet" data-action="delete">
-              Delete
-              {hidden}
-            </button>
+            {site.managedBy !== undefined ? (
+              // Declared in a configuration file: changed there (the API would answer 409 to an edit here).
+              <ManagedNote file={site.managedBy} short />
+            ) : (
+              <>
+                <button type="button" className="btn btn-small" data-action={site.paused ? 'resume' : 'pause'}>
+                  {site.paused ? 'Resume' : 'Pause'}
+                  {hidden}
+                </button>
+                <button type="button" className="btn btn-small" data-action="edit">
+                  Edit
+                  {hidden}
+                </button>
+                <button type="button" className="btn btn-small btn-danger-quiet" data-action="delete">
+                  Delete
+                  {hidden}
+                </button>
+              </>
+            )}
           </div>
         )}
       </td>

@@ -10,8 +10,9 @@ import type { OverviewSiteWire, OverviewWire } from '@/app/_components/overview-
  * are passed on, not copied.
  */
 
-export function presentOverviewSite(site: OverviewSite): OverviewSiteWire {
+export function presentOverviewSite(site: OverviewSite, managedBy?: string): OverviewSiteWire {
   return {
+    ...(managedBy === undefined ? {} : { managedBy }),
     id: site.id,
     name: site.name,
     kind: site.kind,
@@ -26,6 +27,7 @@ export function presentOverviewSite(site: OverviewSite): OverviewSiteWire {
   };
 }
 
-export function presentOverview(sites: readonly OverviewSite[], at: number): OverviewWire {
-  return { at, sites: sites.map(presentOverviewSite) };
+/** `managed`: the sites a configuration file declares, by id (their rows offer no Edit, Pause or Delete). */
+export function presentOverview(sites: readonly OverviewSite[], at: number, managed?: ReadonlyMap<number, string>): OverviewWire {
+  return { at, sites: sites.map((site) => presentOverviewSite(site, managed?.get(site.id))) };
 }

@@ -221,6 +221,17 @@ test('in the browser, managed objects say where they come from instead of offeri
   await actions.getByRole('button', { name: 'Edit' }).waitFor();
   assert.equal(await page.getByText(note).count(), 0);
 
+  // The dashboard row of a managed site says where it is declared instead of offering Pause, Edit and Delete.
+  const managedName = ((await (await fetch(`${app.baseUrl}/api/sites/${managedId}`, { headers: app.authHeaders })).json()) as { name: string }).name;
+  await page.goto(app.baseUrl);
+  const rowOf = (name: string) => page.locator('tbody tr').filter({ has: page.getByRole('rowheader', { name }) });
+  await rowOf(managedName).getByTestId('managed-note').waitFor();
+  assert.match((await rowOf(managedName).getByTestId('managed-note').innerText()).trim(), /^In upbeat\.yaml$/);
+  assert.equal(await rowOf(managedName).getByRole('button', { name: /Edit|Delete|Pause/ }).count(), 0);
+  assert.equal(await rowOf(managedName).getByRole('button', { name: /Check now/ }).count(), 1);
+  assert.equal(await rowOf('Own site').getByRole('button', { name: /Edit/ }).count(), 1);
+  assert.equal(await rowOf('Own site').getByTestId('managed-note').count(), 0);
+
   await page.goto(`${app.baseUrl}/settings/notifications`);
   const channel = page.getByRole('listitem').filter({ hasText: 'Ops hook' });
   await channel.getByText(note).waitFor();

@@ -30,5 +30,5 @@ function parseIds(params: URLSearchParams): number[] | undefined {
 export const GET = handle((req: Request) => {
   const ids = parseIds(new URL(req.url).searchParams);
   const now = Date.now();
-  return json(presentOverview(overviewCacheOf(getStore()).read({ now, ids }), now));
+  return json(presentOverview(overviewCacheOf(getStore()).read({ now, ids }), now, getStore().managedFiles('site')));
 });
