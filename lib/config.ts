@@ -17,7 +17,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** The one address `npm start` listens on (passed to `next start --hostname`); every interface without it. */
   HOST: z.string().trim().optional(),
-  UPBEAT_CONCURRENCY: z.coerce.number().int().min(1).max(10000).default(100),
+  /** The ceiling of the adaptive bound on checks in flight (lib/monitor/bound.ts). */
+  UPBEAT_CONCURRENCY: z.coerce.number().int().min(1).max(10000).default(2000),
   UPBEAT_MONITOR: onOff.default(true),
   /** How often the checker looks for site changes made by another process, ms. */
   UPBEAT_SYNC_MS: z.coerce.number().int().min(50).max(60000).default(250),

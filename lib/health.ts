@@ -40,6 +40,9 @@ const statsSchema = z.object({
   scheduler: z.object({
     sites: num,
     inFlight: num,
+    // A checker from before the adaptive bound does not write these.
+    bound: num.nullable().default(null),
+    ceiling: num.nullable().default(null),
     queued: num,
     started: num,
     skippedOverlap: num,
@@ -175,7 +178,10 @@ export interface HealthReport {
     reportAgeMs: number | null;
     stoppedAt: string | null;
   };
-  scheduler: SchedulerStats & {
+  scheduler: Omit<SchedulerStats, 'bound' | 'ceiling'> & {
+    /** Checks allowed in flight now (the adaptive bound) and the most it may grow to; null from an older checker. */
+    bound: number | null;
+    ceiling: number | null;
     /** Start lag of the checks that started in the last `windowMs` (what the status judges). */
     recent: { windowMs: number; checks: number; lagP50Ms: number; lagP99Ms: number; lagMaxMs: number } | null;
   } | null;

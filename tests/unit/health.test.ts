@@ -21,6 +21,8 @@ function schedulerStats(over: Partial<SchedulerStats> = {}): SchedulerStats {
   return {
     sites: 10,
     inFlight: 2,
+    bound: 64,
+    ceiling: 2000,
     queued: 0,
     started: 100,
     retries: 0,
@@ -205,8 +207,14 @@ describe('the self-report, written and read through a real database', () => {
     assert.ok((report.checker.reportAgeMs ?? Infinity) < 5000);
     assert.equal(report.checker.stoppedAt, null);
     assert.deepEqual(
-      { sites: report.scheduler?.sites, inFlight: report.scheduler?.inFlight, queued: report.scheduler?.queued },
-      { sites: 10, inFlight: 3, queued: 0 },
+      {
+        sites: report.scheduler?.sites,
+        inFlight: report.scheduler?.inFlight,
+        bound: report.scheduler?.bound,
+        ceiling: report.scheduler?.ceiling,
+        queued: report.scheduler?.queued,
+      },
+      { sites: 10, inFlight: 3, bound: 64, ceiling: 2000, queued: 0 },
     );
     assert.equal(report.scheduler?.lagP99Ms, 12);
     assert.deepEqual(report.scheduler?.recent, { windowMs: 30_000, checks: 0, lagP50Ms: 0, lagP99Ms: 0, lagMaxMs: 0 });
