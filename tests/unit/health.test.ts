@@ -59,6 +59,7 @@ function stats(over: Partial<SelfReportStats> = {}): SelfReportStats {
     queuedTrend: [0, 0, 0],
     recentLag: { windowMs: 30_000, count: 200, p50Ms: 1, p99Ms: 15, maxMs: 40 },
     eventLoop: { p50Ms: 0.1, p99Ms: 3, maxMs: 8, meanMs: 0.4 },
+    checkerLoop: { p50Ms: 0, p99Ms: 1, maxMs: 2 },
     process: {
       pid: 42,
       uptimeS: 60,
