@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { NewCheck, Site } from '../../db/domain';
 import type { CheckerStart, FromChecker, LoopFigures, ToChecker } from './checker-protocol';
@@ -29,6 +30,8 @@ export function checkerEntryPath(root = process.cwd()): string {
 function isOnTsx(): boolean {
   return process.execArgv.some((arg) => arg.includes('tsx'));
 }
+
+const LOADER = "const { workerData } = require('node:worker_threads'); import(workerData.entry);";
 
 const EMPTY_STATS: SchedulerStats = {
   sites: 0, inFlight: 0, bound: 0, ceiling: 0, queued: 0, started: 0, skippedOverlap: 0, coalesced: 0, retries: 0,
@@ -95,8 +98,16 @@ export class CheckerThread {
   }
 
   private spawn(): void {
-    const worker = new Worker(checkerEntryPath(), {
-      workerData: { role: 'upbeat-checker', source: isOnTsx(), start: this.options.start },
+    // A two-line script that imports the entry named in workerData, rather than the entry's path: the Next.js
+    // bundler follows a path given to `new Worker` and tries to bundle the entry (and tsx, esbuild) into the server.
+    const worker = new Worker(LOADER, {
+      eval: true,
+      workerData: {
+        role: 'upbeat-checker',
+        entry: pathToFileURL(checkerEntryPath()).href,
+        source: isOnTsx(),
+        start: this.options.start,
+      },
       // The worker's own figures (self-report) are taken on the main thread; it needs no stdin.
       stdin: false,
     });
