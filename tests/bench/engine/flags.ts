@@ -1,11 +1,15 @@
 /** The engine benchmark's command-line flags. */
 
-export const PARTS = ['load', 'peak', 'cli'] as const;
+export const PARTS = ['load', 'readers', 'ontime', 'scale', 'curl', 'peak', 'cli'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Flags {
   only: Set<Part>;
   sites: number;
+  /** Sites of the `readers`, `ontime` and `scale` parts. */
+  readersSites: number;
+  ontimeSites: number;
+  scaleSites: number;
   intervalS: number;
   seconds: number;
   concurrency: number;
@@ -31,6 +35,7 @@ export function parseFlags(argv: readonly string[]): Flags {
   const known = new Set([
     '--only', '--sites', '--interval', '--seconds', '--concurrency', '--peak-seconds', '--peak-concurrency',
     '--urls', '--server-workers', '--cpu-prof', '--keep', '--server-closes', '--assert-pct',
+    '--readers-sites', '--ontime-sites', '--scale-sites',
   ]);
   for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`unknown flag ${arg}`);
   const onlyAt = argv.indexOf('--only');
@@ -45,6 +50,9 @@ export function parseFlags(argv: readonly string[]): Flags {
   return {
     only,
     sites: value('--sites', 10000, 1, 200000),
+    readersSites: value('--readers-sites', 10000, 1, 200000),
+    ontimeSites: value('--ontime-sites', 10000, 1, 200000),
+    scaleSites: value('--scale-sites', 30000, 1, 200000),
     intervalS: value('--interval', 30, 1, 3600),
     seconds: value('--seconds', 150, 1, 3600),
     concurrency: value('--concurrency', 200, 1, 10000),

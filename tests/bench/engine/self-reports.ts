@@ -12,6 +12,11 @@ export interface BeatFigures {
   batchSpans: [number, number][];
   loopP99Ms: number[];
   loopMaxMs: number[];
+  /** The checker thread's own event-loop delay p99 per beat (where probes take their timestamps). */
+  checkerLoopP99Ms: number[];
+  /** The adaptive bound and checks in flight at each beat. */
+  bound: number[];
+  inFlight: number[];
   heapUsedMb: number[];
 }
 
@@ -26,7 +31,7 @@ export function watchSelfReports(file: string): { stop(): BeatFigures } {
     batchWriteMs: [],
     batchRows: [],
     batchSpans: [],
-    loopP99Ms: [], loopMaxMs: [], heapUsedMb: [] };
+    loopP99Ms: [], loopMaxMs: [], checkerLoopP99Ms: [], bound: [], inFlight: [], heapUsedMb: [] };
   let lastBeat = 0;
   const read = () => {
     try {
@@ -44,6 +49,11 @@ export function watchSelfReports(file: string): { stop(): BeatFigures } {
       if (stats.eventLoop) {
         figures.loopP99Ms.push(stats.eventLoop.p99Ms);
         figures.loopMaxMs.push(stats.eventLoop.maxMs);
+      }
+      if (stats.checkerLoop) figures.checkerLoopP99Ms.push(stats.checkerLoop.p99Ms);
+      if (stats.scheduler) {
+        figures.bound.push(stats.scheduler.bound);
+        figures.inFlight.push(stats.scheduler.inFlight);
       }
       if (stats.process) figures.heapUsedMb.push(stats.process.heapUsedBytes / 2 ** 20);
     } catch {
@@ -70,6 +80,13 @@ export function describeBeats(f: BeatFigures): string {
     `${num(write.count)} recorder batches of ${num(rows.p50)} rows (p50), each one transaction of ` +
     `${ms(write.p50)} p50 / ${ms(write.p99)} p99 / ${ms(write.max)} max; event-loop delay per 2 s beat: p99 ` +
     `${ms(loop.p50)} in the median beat, ${ms(loop.max)} in the worst, longest single delay ` +
-    `${ms(Math.max(...f.loopMaxMs))}; heap used ${num(Math.min(...f.heapUsedMb))}-${num(heap.max)} MB`
+    `${ms(Math.max(...f.loopMaxMs))}; heap used ${num(Math.min(...f.heapUsedMb))}-${num(heap.max)} MB` +
+    (f.checkerLoopP99Ms.length > 0
+      ? `; the checker thread's own event-loop delay p99 ${ms(summarize(f.checkerLoopP99Ms).p50)} in the median ` +
+        `beat, ${ms(Math.max(...f.checkerLoopP99Ms))} in the worst`
+      : '') +
+    (f.bound.length > 0
+      ? `; bound ${num(Math.min(...f.bound))}-${num(Math.max(...f.bound))}, in flight up to ${num(Math.max(...f.inFlight))}`
+      : '')
   );
 }
