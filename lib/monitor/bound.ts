@@ -30,10 +30,14 @@ export interface BoundLimits {
   floor: number;
 }
 
-/** The loop has headroom while its timers run later than this by no more, ms. */
-export const LOOP_HEADROOM_MS = 20;
-/** The loop is busy when its timers run this late or later, ms. */
-export const LOOP_BUSY_MS = 50;
+/**
+ * The loop has headroom while its timers run less late than this, ms. Generous on purpose: more slots do not mean
+ * more work (the schedule sets the checks per second; the bound only lets the due ones start), so a check waiting
+ * for a slot is nearly always worse than one more socket open.
+ */
+export const LOOP_HEADROOM_MS = 50;
+/** The loop is busy when its timers run this late or later, ms: then more sockets would make every timestamp later. */
+export const LOOP_BUSY_MS = 100;
 /** Checks start late when their start lag p99 passes this, ms (the on-time target). */
 export const LAG_LATE_MS = 100;
 /** The slots a checker starts with, and the least it shrinks to. */
