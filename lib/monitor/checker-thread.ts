@@ -16,6 +16,8 @@ export interface CheckerThreadOptions {
   onResults(checks: NewCheck[]): void;
   /** The worker crashed more than MAX_RESTARTS times in a minute: nothing is checked any more. */
   onDead(reason: string): void;
+  /** The worker's entry module; default checker-entry.mjs in the project (tests give a stand-in that crashes). */
+  entryPath?: string;
 }
 
 /**
@@ -104,7 +106,7 @@ export class CheckerThread {
       eval: true,
       workerData: {
         role: 'upbeat-checker',
-        entry: pathToFileURL(checkerEntryPath()).href,
+        entry: pathToFileURL(this.options.entryPath ?? checkerEntryPath()).href,
         source: isOnTsx(),
         start: this.options.start,
       },
