@@ -28,11 +28,6 @@ export function checkerEntryPath(root = process.cwd()): string {
   return path.join(root, 'lib', 'monitor', 'checker-entry.mjs');
 }
 
-/** True when this process compiles TypeScript as it loads it (tsx), so the worker may load source too. */
-function isOnTsx(): boolean {
-  return process.execArgv.some((arg) => arg.includes('tsx'));
-}
-
 const LOADER = "const { workerData } = require('node:worker_threads'); import(workerData.entry);";
 
 const EMPTY_STATS: SchedulerStats = {
@@ -107,7 +102,6 @@ export class CheckerThread {
       workerData: {
         role: 'upbeat-checker',
         entry: pathToFileURL(this.options.entryPath ?? checkerEntryPath()).href,
-        source: isOnTsx(),
         start: this.options.start,
       },
       // The worker's own figures (self-report) are taken on the main thread; it needs no stdin.
