@@ -158,6 +158,15 @@ describe('status rules', () => {
     assert.equal(statusOf(blocked), 'behind');
   });
 
+  test('a checker thread whose own loop is blocked for over 1 s at p99 is behind, whatever the main loop does', () => {
+    const blocked = selfReport({ stats: stats({ checkerLoop: { p50Ms: 2, p99Ms: 1500, maxMs: 1600 } }) });
+    const verdict = judgeHealth({ report: blocked, now: NOW, isCheckerExpected: true });
+    assert.equal(verdict.status, 'behind');
+    assert.match(verdict.reasons[0] ?? '', /checker thread's event loop is blocked: lag p99 1500 ms/);
+    // A checker without a thread of its own (UPBEAT_CHECKER_THREAD=off, or an older version) reports none.
+    assert.equal(statusOf(selfReport({ stats: stats({ checkerLoop: null }) })), 'ok');
+  });
+
   test('several problems are all named', () => {
     const bad = selfReport({
       stats: stats({ recentLag: recentLag(5000), queuedTrend: [100, 200, 300, 400] }),
