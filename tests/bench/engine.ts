@@ -9,9 +9,10 @@
  *
  * Parts: load (accuracy at 10,000 sites every 30 s), readers (the same inside the web server, quiet and while a
  * client reads the dashboard), ontime (10,000 sites at 20 s on the defaults, 3 % hanging), scale (30,000 sites at
- * 30 s), curl (phases beside curl's -w), peak, cli.
+ * 30 s), saturate (site counts stepped until start lag p99 passes 1 s; --saturate-steps 30000,40000,…), curl
+ * (phases beside curl's -w), peak, cli.
  *
- * Flags: --only load|readers|ontime|scale|curl|peak|cli (comma-separated), --readers-sites N (10000),
+ * Flags: --only load|readers|ontime|scale|saturate|curl|peak|cli (comma-separated), --readers-sites N (10000),
  * --ontime-sites N (10000), --scale-sites N (30000), --sites N (10000), --interval S (30), --seconds S (150, the
  * measured window after one interval of warm-up), --concurrency N (200, the monitor's), --peak-seconds S (15),
  * --peak-concurrency N (256), --urls N (1000), --server-workers N (1), --server-closes (the target sends
@@ -33,6 +34,7 @@ import { parseFlags, PARTS, type Flags, type Part } from './engine/flags';
 import { children, getJson, log, OUTPUT, ROOT, start, type LoadResult } from './engine/harness';
 import { runLoad } from './engine/load';
 import { runPeak } from './engine/peak';
+import { runSaturate } from './engine/saturate';
 
 function describeMachine(): string {
   let model = os.cpus()[0]?.model ?? 'unknown';
@@ -78,6 +80,8 @@ async function runPart(part: Part, flags: Flags, port: number, target: Started):
         isDefaults: true,
         rssTargetMb: 400,
       });
+    case 'saturate':
+      return runSaturate(flags, port, target);
     case 'curl':
       return runCurl(port);
     case 'peak':

@@ -1,6 +1,6 @@
 /** The engine benchmark's command-line flags. */
 
-export const PARTS = ['load', 'readers', 'ontime', 'scale', 'curl', 'peak', 'cli'] as const;
+export const PARTS = ['load', 'readers', 'ontime', 'scale', 'saturate', 'curl', 'peak', 'cli'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Flags {
@@ -10,6 +10,8 @@ export interface Flags {
   readersSites: number;
   ontimeSites: number;
   scaleSites: number;
+  /** Site counts the `saturate` part steps through (every 30 s), until start lag p99 passes 1 s. */
+  saturateSteps: number[];
   intervalS: number;
   seconds: number;
   concurrency: number;
@@ -24,6 +26,16 @@ export interface Flags {
   assertPct: number;
 }
 
+function steps(argv: readonly string[]): number[] {
+  const at = argv.indexOf('--saturate-steps');
+  if (at === -1) return [30000, 40000, 50000, 60000];
+  const list = (argv[at + 1] ?? '').split(',').map(Number);
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1 || n > 200000)) {
+    throw new Error('--saturate-steps takes site counts 1-200000, comma-separated, e.g. 30000,40000');
+  }
+  return list;
+}
+
 export function parseFlags(argv: readonly string[]): Flags {
   const value = (name: string, fallback: number, min: number, max: number) => {
     const i = argv.indexOf(name);
@@ -35,7 +47,7 @@ export function parseFlags(argv: readonly string[]): Flags {
   const known = new Set([
     '--only', '--sites', '--interval', '--seconds', '--concurrency', '--peak-seconds', '--peak-concurrency',
     '--urls', '--server-workers', '--cpu-prof', '--keep', '--server-closes', '--assert-pct',
-    '--readers-sites', '--ontime-sites', '--scale-sites',
+    '--readers-sites', '--ontime-sites', '--scale-sites', '--saturate-steps',
   ]);
   for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`unknown flag ${arg}`);
   const onlyAt = argv.indexOf('--only');
@@ -53,6 +65,7 @@ export function parseFlags(argv: readonly string[]): Flags {
     readersSites: value('--readers-sites', 10000, 1, 200000),
     ontimeSites: value('--ontime-sites', 10000, 1, 200000),
     scaleSites: value('--scale-sites', 30000, 1, 200000),
+    saturateSteps: steps(argv),
     intervalS: value('--interval', 30, 1, 3600),
     seconds: value('--seconds', 150, 1, 3600),
     concurrency: value('--concurrency', 200, 1, 10000),

@@ -87,6 +87,14 @@ export interface LoadFigures {
   lagP99: number;
   peakMb: number;
   reads?: { count: number; p95Ms: number };
+  /** What could saturate: each side's busy share, for telling which gives first. */
+  monitorCpuPct: number;
+  targetCpuPct: number;
+  /** Median over the self-reports of each loop's p99 delay, ms; and the longest recorder transaction p99, ms. */
+  mainLoopP99Ms: number;
+  checkerLoopP99Ms: number;
+  recorderWriteP99Ms: number;
+  boundMax: number;
 }
 
 const HANG_MS = 60_000;
@@ -271,6 +279,12 @@ export async function runLoad(
       lagP99: analysis.lag.p99,
       peakMb: peakKb === null ? NaN : peakKb / 1024,
       ...(reads ? { reads: { count: reads.count, p95Ms: reads.p95Ms } } : {}),
+      monitorCpuPct: cpuPct,
+      targetCpuPct: targetPct,
+      mainLoopP99Ms: summarize(beatFigures.loopP99Ms).p50,
+      checkerLoopP99Ms: summarize(beatFigures.checkerLoopP99Ms).p50,
+      recorderWriteP99Ms: summarize(beatFigures.batchWriteMs).p99,
+      boundMax: beatFigures.bound.length > 0 ? Math.max(...beatFigures.bound) : NaN,
     };
     return { rows: rows.map((r, i) => (i === 0 ? r : { ...r, measure: `  ${r.measure}` })), notes, figures, ...(profile === undefined ? {} : { profile }) };
   } finally {
