@@ -17,8 +17,11 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** The one address `npm start` listens on (passed to `next start --hostname`); every interface without it. */
   HOST: z.string().trim().optional(),
-  UPBEAT_CONCURRENCY: z.coerce.number().int().min(1).max(10000).default(100),
+  /** The ceiling of the adaptive bound on checks in flight (lib/monitor/bound.ts). */
+  UPBEAT_CONCURRENCY: z.coerce.number().int().min(1).max(10000).default(2000),
   UPBEAT_MONITOR: onOff.default(true),
+  /** `off` runs the scheduler and probes on the main thread instead of their own worker thread (for debugging). */
+  UPBEAT_CHECKER_THREAD: onOff.default(true),
   /** How often the checker looks for site changes made by another process, ms. */
   UPBEAT_SYNC_MS: z.coerce.number().int().min(50).max(60000).default(250),
   /** Set by `npm start`: Next.js leaves SIGTERM/SIGINT to us, so checks in flight can finish first. */
@@ -121,6 +124,8 @@ export interface Config {
   host: string | undefined;
   concurrency: number;
   monitorEnabled: boolean;
+  /** Scheduler and probes on their own worker thread (lib/monitor/checker-thread.ts). */
+  checkerThread: boolean;
   syncMs: number;
   /** True when this process, not Next.js, must handle SIGTERM/SIGINT. */
   ownsSignals: boolean;
@@ -163,6 +168,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST || undefined,
     concurrency: e.UPBEAT_CONCURRENCY,
     monitorEnabled: e.UPBEAT_MONITOR,
+    checkerThread: e.UPBEAT_CHECKER_THREAD,
     syncMs: e.UPBEAT_SYNC_MS,
     distDir: e.UPBEAT_DIST_DIR,
     adminPassword: e.UPBEAT_ADMIN_PASSWORD,

@@ -40,6 +40,9 @@ const statsSchema = z.object({
   scheduler: z.object({
     sites: num,
     inFlight: num,
+    // A checker from before the adaptive bound does not write these.
+    bound: num.nullable().default(null),
+    ceiling: num.nullable().default(null),
     queued: num,
     started: num,
     skippedOverlap: num,
@@ -63,6 +66,8 @@ const statsSchema = z.object({
   queuedTrend: z.array(num),
   recentLag: z.object({ windowMs: num, count: num, p50Ms: num, p99Ms: num, maxMs: num }).optional(),
   eventLoop: z.object({ p50Ms: num, p99Ms: num, maxMs: num }),
+  // The checker thread's own loop; absent from a checker without one (or from before it had one).
+  checkerLoop: z.object({ p50Ms: num, p99Ms: num, maxMs: num }).nullable().default(null),
   process: z.object({
     rssBytes: num,
     heapUsedBytes: num,
@@ -144,6 +149,9 @@ export function judgeHealth({ report, now, isCheckerExpected }: HealthInput): He
   if (figures.eventLoop.p99Ms > LOOP_BEHIND_MS) {
     reasons.push(`the checker's event loop is blocked: lag p99 ${Math.round(figures.eventLoop.p99Ms)} ms`);
   }
+  if (figures.checkerLoop && figures.checkerLoop.p99Ms > LOOP_BEHIND_MS) {
+    reasons.push(`the checker thread's event loop is blocked: lag p99 ${Math.round(figures.checkerLoop.p99Ms)} ms`);
+  }
   return { status: reasons.length > 0 ? 'behind' : 'ok', reasons, figures };
 }
 
@@ -175,7 +183,10 @@ export interface HealthReport {
     reportAgeMs: number | null;
     stoppedAt: string | null;
   };
-  scheduler: SchedulerStats & {
+  scheduler: Omit<SchedulerStats, 'bound' | 'ceiling'> & {
+    /** Checks allowed in flight now (the adaptive bound) and the most it may grow to; null from an older checker. */
+    bound: number | null;
+    ceiling: number | null;
     /** Start lag of the checks that started in the last `windowMs` (what the status judges). */
     recent: { windowMs: number; checks: number; lagP50Ms: number; lagP99Ms: number; lagMaxMs: number } | null;
   } | null;
@@ -189,6 +200,8 @@ export interface HealthReport {
     lastBatch: { at: string; size: number; writeMs: number; delayMs: number } | null;
   } | null;
   eventLoop: { lagP50Ms: number; lagP99Ms: number; lagMaxMs: number } | null;
+  /** The checker thread's own event loop (where probes take their timestamps); null when it has none. */
+  checkerLoop: { lagP50Ms: number; lagP99Ms: number; lagMaxMs: number } | null;
   process: {
     rssBytes: number;
     heapUsedBytes: number;
@@ -260,6 +273,9 @@ export function readHealth(
       },
     },
     eventLoop: f && { lagP50Ms: f.eventLoop.p50Ms, lagP99Ms: f.eventLoop.p99Ms, lagMaxMs: f.eventLoop.maxMs },
+    checkerLoop: f?.checkerLoop
+      ? { lagP50Ms: f.checkerLoop.p50Ms, lagP99Ms: f.checkerLoop.p99Ms, lagMaxMs: f.checkerLoop.maxMs }
+      : null,
     process: f && {
       rssBytes: f.process.rssBytes,
       heapUsedBytes: f.process.heapUsedBytes,

@@ -2,7 +2,6 @@ import type { Store } from '../../db';
 import { getConfig } from '../config';
 import { getStore } from '../store';
 import { onStopSignals } from '../stop-signals';
-import { addressPolicy } from '../target-policy';
 import { startSender, type Sender } from '../alerts/sender';
 import { startMonitor, type Monitor } from './monitor';
 
@@ -45,16 +44,20 @@ export function bootMonitor(options: { ownsSignals: boolean; log?: (line: string
     concurrency: config.concurrency,
     syncMs: config.syncMs,
     // The same policy as at add time, applied to the address each check actually connects to.
-    probeOptions: { allowAddress: addressPolicy({ blockPrivate: config.blockPrivate }) },
+    addressPolicy: { blockPrivate: config.blockPrivate },
+    thread: config.checkerThread,
   });
   holder[KEY] = monitor;
   // Notifications go out where the checker runs, on their own timers (see lib/alerts/sender.ts).
   const sender = config.alertsEnabled
     ? startSender({ store, publicUrl: config.publicUrl, certWarnDays: config.certWarnDays, log })
     : null;
-  log(
-    `[upbeat] checker running: ${store.countSites()} sites, up to ${config.concurrency} checks in flight, ` +
-      `database ${store.file}`,
+  // Said once the checker runs (its thread has loaded): whoever waits for this line may expect checks.
+  void monitor.ready().then(() =>
+    log(
+      `[upbeat] checker running${config.checkerThread ? ' on its own thread' : ''}: ${store.countSites()} sites, ` +
+        `up to ${config.concurrency} checks in flight, database ${store.file}`,
+    ),
   );
   installShutdown(monitor, sender, store, options.ownsSignals, log);
   return monitor;

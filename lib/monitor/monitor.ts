@@ -1,5 +1,5 @@
 import type { Store } from '../../db';
-import type { Site } from '../../db/domain';
+import type { NewCheck, Site } from '../../db/domain';
 import { toCheckOutcome } from './check-outcome';
 import { startSelfReport, type SelfReporter } from './self-report';
 import { probe, type ProbeOptions } from './probe';
@@ -7,7 +7,10 @@ import { probeOptionsFor, probeTargetOf } from './site-target';
 import { Recorder, type RecorderOptions, type RecorderStats } from './recorder';
 import { PushWatchdog } from './push-watchdog';
 import { Scheduler, type SchedulerStats } from './scheduler';
+import type { LoopFigures } from './checker-protocol';
 import { getConfig } from '../config';
+import { addressPolicy } from '../target-policy';
+import { CheckerThread } from './checker-thread';
 import type { Retention } from '../../db/retention';
 import { startPruner } from './pruner';
 import { startConfiguredBackups } from '../backup/schedule';
@@ -17,7 +20,16 @@ export interface MonitorOptions {
   concurrency: number;
   /** How often to look for site changes (made here or by another process), ms. */
   syncMs?: number;
+  /** In-process checker only: a resolver or policy function cannot cross to the checker thread. */
   probeOptions?: ProbeOptions;
+  /** The connect-time address policy (lib/target-policy.ts), applied on whichever thread probes. */
+  addressPolicy?: { blockPrivate: boolean };
+  /**
+   * Run the scheduler and probes on their own worker thread (checker-thread.ts), so nothing the main thread does
+   * (SQLite writes, page renders, API reads) delays a probe's timestamps. Default UPBEAT_CHECKER_THREAD (on);
+   * false keeps them on this thread, for debugging.
+   */
+  thread?: boolean;
   recorder?: RecorderOptions;
   /** How often the checker writes its self-report into the database (see self-report.ts), ms. Default 2,000. */
   selfReportMs?: number;
@@ -32,6 +44,11 @@ export interface MonitorStats {
 }
 
 export interface Monitor {
+  /**
+   * Settles once the checker has its first list of sites and runs (at once in-process; after the worker has
+   * loaded on its own thread, which takes a few hundred ms). Sites added before it are checked all the same.
+   */
+  ready(): Promise<void>;
   stats(): MonitorStats;
   /** Stops scheduling, lets checks in flight finish (each bounded by its timeout), writes what is left. */
   stop(): Promise<void>;
@@ -55,16 +72,17 @@ export function startMonitor(options: MonitorOptions): Monitor {
       options.recorder?.onFlush?.(info);
     },
   });
-  const scheduler = new Scheduler({
-    concurrency: options.concurrency,
-    runCheck: async (site: Site, due) => {
-      selfReport?.noteLag(due.lagMs);
-      const result = await probe(probeTargetOf(site), probeOptionsFor(site, options.probeOptions));
-      const outcome = toCheckOutcome(result);
-      recorder.add({ siteId: site.id, lagMs: due.lagMs, ...outcome });
-      return outcome.ok;
-    },
-  });
+  const useThread = options.thread ?? getConfig().checkerThread;
+  const checker: Checker = useThread
+    ? threadChecker(options, (check) => {
+        selfReport?.noteLag(check.lagMs);
+        recorder.add(check);
+      }, (reason) => {
+        // Checking has stopped for good: say so where /api/health looks, at once, rather than go quiet.
+        console.error(`[monitor] ${reason}`);
+        selfReport?.stop();
+      })
+    : inProcessChecker(options, (check) => recorder.add(check), (lagMs) => selfReport?.noteLag(lagMs));
 
   let seenRev = -1;
   const syncSites = () => {
@@ -73,19 +91,19 @@ export function startMonitor(options: MonitorOptions): Monitor {
       if (rev === seenRev) return;
       seenRev = rev;
       // Push sites are not probed: their pings come in, and the watchdog notices when one is late.
-      scheduler.sync(store.listSites().filter((site) => site.kind !== 'push'));
+      checker.sync(store.listSites().filter((site) => site.kind !== 'push'));
     } catch (err) {
       console.error('[monitor] could not read sites:', (err as Error).message);
     }
   };
   syncSites();
-  scheduler.start();
   const pushWatchdog = new PushWatchdog({ read: () => store.listPushWatches(), record: (check) => recorder.add(check) });
   pushWatchdog.start();
   const syncTimer = setInterval(syncSites, options.syncMs ?? 250);
   selfReport = startSelfReport({
     sink: store,
-    scheduler: () => scheduler.stats(),
+    scheduler: () => checker.stats(),
+    checkerLoop: () => checker.loopFigures(),
     recorder: () => recorder.stats(),
     startedAt,
     everyMs: options.selfReportMs,
@@ -98,7 +116,8 @@ export function startMonitor(options: MonitorOptions): Monitor {
 
   let stopping: Promise<void> | null = null;
   return {
-    stats: () => ({ scheduler: scheduler.stats(), recorder: recorder.stats(), startedAt }),
+    ready: () => checker.ready,
+    stats: () => ({ scheduler: checker.stats(), recorder: recorder.stats(), startedAt }),
     flushNow: () => recorder.flush(),
     stop() {
       stopping ??= (async () => {
@@ -106,11 +125,82 @@ export function startMonitor(options: MonitorOptions): Monitor {
         pushWatchdog.stop();
         await pruner?.stop();
         await backups?.stop();
-        await scheduler.stop();
+        await checker.stop();
         recorder.close();
         selfReport?.stop();
       })();
       return stopping;
     },
+  };
+}
+
+/** The scheduler and probes, wherever they run: on this thread or on their own. */
+interface Checker {
+  sync(sites: Site[]): void;
+  stats(): SchedulerStats;
+  /** The checker's own event loop when it has one (the thread); null when it shares this one. */
+  loopFigures(): LoopFigures | null;
+  stop(): Promise<void>;
+  ready: Promise<void>;
+}
+
+function threadChecker(options: MonitorOptions, record: (check: NewCheck) => void, onDead: (reason: string) => void): Checker {
+  const probe = options.probeOptions ?? {};
+  if (probe.lookup || probe.allowAddress || probe.signal) {
+    throw new Error('probeOptions.lookup, allowAddress and signal cannot cross to the checker thread: pass thread: false');
+  }
+  const thread = new CheckerThread({
+    start: {
+      concurrency: options.concurrency,
+      addressPolicy: options.addressPolicy ?? null,
+      probe: {
+        ...(probe.userAgent !== undefined ? { userAgent: probe.userAgent } : {}),
+        ...(probe.maxRedirects !== undefined ? { maxRedirects: probe.maxRedirects } : {}),
+        ...(probe.ca !== undefined ? { ca: probe.ca } : {}),
+      },
+      batchEveryMs: 20,
+      statsEveryMs: 500,
+    },
+    onResults: (checks) => {
+      for (const check of checks) record(check);
+    },
+    onDead,
+  });
+  return {
+    sync: (sites) => thread.sync(sites),
+    stats: () => thread.stats(),
+    loopFigures: () => thread.loopFigures(),
+    stop: () => thread.stop(),
+    ready: thread.ready,
+  };
+}
+
+function inProcessChecker(options: MonitorOptions, record: (check: NewCheck) => void, noteLag: (lagMs: number) => void): Checker {
+  const base: ProbeOptions = {
+    ...(options.addressPolicy ? { allowAddress: addressPolicy(options.addressPolicy) } : {}),
+    ...options.probeOptions,
+  };
+  const scheduler = new Scheduler({
+    concurrency: options.concurrency,
+    runCheck: async (site: Site, due) => {
+      noteLag(due.lagMs);
+      const outcome = toCheckOutcome(await probe(probeTargetOf(site), probeOptionsFor(site, base)));
+      record({ siteId: site.id, lagMs: due.lagMs, ...outcome });
+      return outcome.ok;
+    },
+  });
+  let started = false;
+  return {
+    sync(sites) {
+      scheduler.sync(sites);
+      if (!started) {
+        started = true;
+        scheduler.start();
+      }
+    },
+    stats: () => scheduler.stats(),
+    loopFigures: () => null,
+    stop: () => scheduler.stop(),
+    ready: Promise.resolve(),
   };
 }

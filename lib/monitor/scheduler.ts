@@ -1,5 +1,7 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Site } from '../../db/domain';
+import { ADJUST_EVERY_MS, DEFAULT_FLOOR, initialBound, nextBound, type BoundLimits } from './bound';
 import { systemClock, type Clock } from './clock';
 import { MinHeap } from './heap';
 import { SampleWindow } from './stats';
@@ -18,15 +20,23 @@ export interface DueCheck {
 export type RunCheck = (site: Site, due: DueCheck) => Promise<boolean | void>;
 
 export interface SchedulerOptions {
-  /** Checks in flight at most, across all sites. */
+  /** Checks in flight at most, across all sites: the ceiling of the adaptive bound (see bound.ts). */
   concurrency: number;
   runCheck: RunCheck;
   clock?: Clock;
+  /** False keeps the bound fixed at `concurrency`. Default true. */
+  adaptive?: boolean;
+  /** The least the adaptive bound shrinks to (and where it starts). Default 64, within the ceiling. */
+  floor?: number;
 }
 
 export interface SchedulerStats {
   sites: number;
   inFlight: number;
+  /** Checks allowed in flight now (the adaptive bound). */
+  bound: number;
+  /** The most the bound may grow to (UPBEAT_CONCURRENCY). */
+  ceiling: number;
   /** Checks due and waiting for a free slot in the concurrency bound. */
   queued: number;
   started: number;
@@ -76,6 +86,9 @@ export function nextSlotAtOrAfter(siteId: number, intervalMs: number, t: number)
   return k * intervalMs + offset;
 }
 
+/** Sampling resolution of the event-loop delay histogram the bound reads, ms (subtracted from what it reports). */
+const LOOP_RESOLUTION_MS = 5;
+
 const intervalMsOf = (s: Site) => s.intervalSeconds * 1000;
 
 const KIND_FIELDS = ['kind', 'assertions', 'requestBody', 'requestContentType', 'tlsVerify', 'caPem', 'hostHeader', 'dnsRecordType', 'dnsServer', 'dnsExpected'] as const;
@@ -113,17 +126,50 @@ export class Scheduler {
   private running = false;
   private synced = false;
   private counters = { started: 0, skippedOverlap: 0, coalesced: 0, retries: 0 };
+  private readonly limits: BoundLimits;
+  private readonly adaptive: boolean;
+  /** Start lags of the checks started since the last adjustment. */
+  private periodLags: number[] = [];
+  private loop: IntervalHistogram | null = null;
+  private adjuster: ReturnType<typeof setInterval> | null = null;
 
   constructor(options: SchedulerOptions) {
     this.clock = options.clock ?? systemClock;
+    this.adaptive = options.adaptive ?? true;
+    this.limits = { ceiling: options.concurrency, floor: options.floor ?? DEFAULT_FLOOR };
     // rejectOnClear: checks still queued at stop settle at once instead of hanging the shutdown.
-    this.limit = pLimit({ concurrency: options.concurrency, rejectOnClear: true });
+    this.limit = pLimit({
+      concurrency: this.adaptive ? initialBound(this.limits) : options.concurrency,
+      rejectOnClear: true,
+    });
     this.runCheck = options.runCheck;
   }
 
   start(): void {
     this.running = true;
+    if (this.adaptive && this.adjuster === null) {
+      this.loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+      this.loop.enable();
+      this.adjuster = setInterval(() => this.adjustBound(), ADJUST_EVERY_MS);
+      // The bound is about checks; it is never the reason the process stays alive.
+      this.adjuster.unref();
+    }
     this.arm();
+  }
+
+  /** One step of the adaptive bound (bound.ts) on the figures of the period that just ended. */
+  private adjustBound(): void {
+    const lags = this.periodLags.sort((a, b) => a - b);
+    this.periodLags = [];
+    const lagP99Ms = lags.length === 0 ? 0 : lags[Math.min(lags.length - 1, Math.ceil(0.99 * lags.length) - 1)]!;
+    const loop = this.loop;
+    const loopP99Ms = loop && loop.count > 0 ? Math.max(0, loop.percentile(99) / 1e6 - LOOP_RESOLUTION_MS) : 0;
+    loop?.reset();
+    const { bound } = nextBound(
+      { bound: this.limit.concurrency, inFlight: this.limit.activeCount, queued: this.limit.pendingCount, lagP99Ms, loopP99Ms },
+      this.limits,
+    );
+    if (bound !== this.limit.concurrency) this.limit.concurrency = bound;
   }
 
   /**
@@ -173,6 +219,9 @@ export class Scheduler {
   /** Stops starting checks and waits for the ones in flight (each bounded by its own timeout). */
   async stop(): Promise<void> {
     this.running = false;
+    if (this.adjuster !== null) clearInterval(this.adjuster);
+    this.adjuster = null;
+    this.loop?.disable();
     if (this.timer !== null) this.clock.clearTimer(this.timer);
     this.timer = null;
     this.timerAt = Infinity;
@@ -180,10 +229,17 @@ export class Scheduler {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** The figures that cost nothing to read (no percentiles): for frequent looks. */
+  lightStats(): { inFlight: number; queued: number; bound: number } {
+    return { inFlight: this.limit.activeCount, queued: this.limit.pendingCount, bound: this.limit.concurrency };
+  }
+
   stats(): SchedulerStats {
     return {
       sites: this.sites.size,
       inFlight: this.limit.activeCount,
+      bound: this.limit.concurrency,
+      ceiling: this.limits.ceiling,
       queued: this.limit.pendingCount,
       ...this.counters,
       lagP50Ms: this.lag.percentile(50),
@@ -275,6 +331,7 @@ export class Scheduler {
       const startedAt = this.clock.now();
       const lagMs = Math.max(0, startedAt - dueAt);
       this.lag.add(lagMs);
+      if (this.adaptive && this.periodLags.length < 65_536) this.periodLags.push(lagMs);
       this.counters.started++;
       const ok = await this.runCheck(site, { dueAt, startedAt, lagMs });
       if (ok !== undefined) this.afterResult(tracked, entry.gen, ok);

@@ -3,6 +3,7 @@ import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node
 import type { SelfReport } from '../../db';
 import type { BatchInfo, RecorderStats } from './recorder';
 import type { SchedulerStats } from './scheduler';
+import type { LoopFigures } from './checker-protocol';
 
 /**
  * The checker's self-report: every few seconds it writes its own figures (scheduler lag, checks in flight and queued,
@@ -42,6 +43,8 @@ export interface SelfReportStats {
   recentLag: { windowMs: number; count: number; p50Ms: number; p99Ms: number; maxMs: number };
   /** How late the event loop ran its timers since the previous report, beyond the sampling resolution, ms. */
   eventLoop: { p50Ms: number; p99Ms: number; maxMs: number; meanMs: number };
+  /** The same of the checker's own thread, where it has one (null: it shares the loop above). */
+  checkerLoop: LoopFigures | null;
   process: {
     pid: number;
     uptimeS: number;
@@ -65,6 +68,8 @@ export interface SelfReportSink {
 export interface SelfReportOptions {
   sink: SelfReportSink;
   scheduler: () => SchedulerStats;
+  /** The checker thread's loop figures, when the checker runs on its own thread. */
+  checkerLoop?: () => LoopFigures | null;
   recorder: () => RecorderStats;
   startedAt: number;
   everyMs?: number;
@@ -111,6 +116,7 @@ export function startSelfReport(options: SelfReportOptions): SelfReporter {
       queuedTrend: [...queued],
       recentLag: lags.figures(performance.now() - RECENT_LAG_MS),
       eventLoop: loopFigures(loop),
+      checkerLoop: options.checkerLoop?.() ?? null,
       process: {
         pid: process.pid,
         uptimeS: Math.round(process.uptime()),

@@ -21,6 +21,8 @@ function schedulerStats(over: Partial<SchedulerStats> = {}): SchedulerStats {
   return {
     sites: 10,
     inFlight: 2,
+    bound: 64,
+    ceiling: 2000,
     queued: 0,
     started: 100,
     retries: 0,
@@ -57,6 +59,7 @@ function stats(over: Partial<SelfReportStats> = {}): SelfReportStats {
     queuedTrend: [0, 0, 0],
     recentLag: { windowMs: 30_000, count: 200, p50Ms: 1, p99Ms: 15, maxMs: 40 },
     eventLoop: { p50Ms: 0.1, p99Ms: 3, maxMs: 8, meanMs: 0.4 },
+    checkerLoop: { p50Ms: 0, p99Ms: 1, maxMs: 2 },
     process: {
       pid: 42,
       uptimeS: 60,
@@ -155,6 +158,15 @@ describe('status rules', () => {
     assert.equal(statusOf(blocked), 'behind');
   });
 
+  test('a checker thread whose own loop is blocked for over 1 s at p99 is behind, whatever the main loop does', () => {
+    const blocked = selfReport({ stats: stats({ checkerLoop: { p50Ms: 2, p99Ms: 1500, maxMs: 1600 } }) });
+    const verdict = judgeHealth({ report: blocked, now: NOW, isCheckerExpected: true });
+    assert.equal(verdict.status, 'behind');
+    assert.match(verdict.reasons[0] ?? '', /checker thread's event loop is blocked: lag p99 1500 ms/);
+    // A checker without a thread of its own (UPBEAT_CHECKER_THREAD=off, or an older version) reports none.
+    assert.equal(statusOf(selfReport({ stats: stats({ checkerLoop: null }) })), 'ok');
+  });
+
   test('several problems are all named', () => {
     const bad = selfReport({
       stats: stats({ recentLag: recentLag(5000), queuedTrend: [100, 200, 300, 400] }),
@@ -205,8 +217,14 @@ describe('the self-report, written and read through a real database', () => {
     assert.ok((report.checker.reportAgeMs ?? Infinity) < 5000);
     assert.equal(report.checker.stoppedAt, null);
     assert.deepEqual(
-      { sites: report.scheduler?.sites, inFlight: report.scheduler?.inFlight, queued: report.scheduler?.queued },
-      { sites: 10, inFlight: 3, queued: 0 },
+      {
+        sites: report.scheduler?.sites,
+        inFlight: report.scheduler?.inFlight,
+        bound: report.scheduler?.bound,
+        ceiling: report.scheduler?.ceiling,
+        queued: report.scheduler?.queued,
+      },
+      { sites: 10, inFlight: 3, bound: 64, ceiling: 2000, queued: 0 },
     );
     assert.equal(report.scheduler?.lagP99Ms, 12);
     assert.deepEqual(report.scheduler?.recent, { windowMs: 30_000, checks: 0, lagP50Ms: 0, lagP99Ms: 0, lagMaxMs: 0 });

@@ -35,6 +35,7 @@ test('the checker checks a new site at once and follows edits, pauses and delete
   const { base, hits } = await target(t);
   const monitor = startMonitor({ store, concurrency: 10, syncMs: 50, recorder: { flushEveryMs: 20 } });
   t.after(() => monitor.stop());
+  await monitor.ready();
   const hitsOf = (path: string) => hits.get(path) ?? 0;
 
   const s = store.createSite(newSite({ url: `${base}/ok`, intervalSeconds: 1 }));
@@ -76,6 +77,7 @@ test('a check of a slow site does not hold up the others', async (t) => {
   const { base } = await target(t);
   const monitor = startMonitor({ store, concurrency: 10, syncMs: 50, recorder: { flushEveryMs: 20 } });
   t.after(() => monitor.stop());
+  await monitor.ready();
   const slow = store.createSite(newSite({ url: `${base}/slow`, intervalSeconds: 60 }));
   const fast = store.createSite(newSite({ url: `${base}/ok`, intervalSeconds: 60 }));
   await eventually('the fast site', () => store.getSite(fast.id)!.lastCheck !== null, 700);
