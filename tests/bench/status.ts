@@ -181,6 +181,14 @@ async function flood(baseUrl: string, paths: readonly string[], dashboard: () =>
   return { from, to: Date.now(), sent, skipped, statuses, dashboardMs, dashboardFailures, noRetryAfter, rssMb };
 }
 
+/**
+ * Start lag is recorded in whole milliseconds and a quiet checker's p99 is 1-3 ms, where 1.2× cannot be told from
+ * rounding and timer jitter: below the floor a difference is not judged. 5 ms is 5 % of the engine's own lag
+ * target (p99 ≤ 100 ms).
+ */
+const LAG_FLOOR_MS = 5;
+const lagWithin = (loaded: number, quiet: number) => loaded <= Math.max(quiet * 1.2, quiet + LAG_FLOOR_MS);
+
 const ratioRow = (loaded: number, base: number) => (base > 0 ? `${num(loaded / base, 2)}×` : 'n/a');
 const statusText = (m: Map<number, number>) => [...m].sort().map(([s, n]) => `${s === 0 ? 'error' : s}: ${num(n)}`).join(', ');
 
@@ -251,7 +259,7 @@ runMain(async () => {
           met: '—',
         },
         { measure: 'Status page latency p50 / p95', result: `${ms(percentileSorted(Float64Array.from(r.latencies), 50))} / ${ms(p95)}`, target: 'p95 ≤ 50 ms', ratio: '—', met: p95 <= 50 ? 'yes' : 'no' },
-        { measure: `Checker start lag p99: quiet → under readers (${where})`, result: `${ms(calm.p99)} → ${ms(lag.p99)}`, target: '≤ 1.2× quiet', ratio: ratioRow(lag.p99, calm.p99), met: lag.p99 <= Math.max(calm.p99 * 1.2, calm.p99 + 1) ? 'yes' : 'no' },
+        { measure: `Checker start lag p99: quiet → under readers (${where})`, result: `${ms(calm.p99)} → ${ms(lag.p99)}`, target: `≤ 1.2× quiet (floor +${LAG_FLOOR_MS} ms)`, ratio: ratioRow(lag.p99, calm.p99), met: lagWithin(lag.p99, calm.p99) ? 'yes' : 'no' },
       );
     } finally {
       await stopChild(web.started);
@@ -286,7 +294,7 @@ runMain(async () => {
       rows.push(
         { measure: `Anonymous flood from one address (page + badge): sent/s`, result: num(achieved), target: `${num(flags.rate)}/s`, ratio: `${statusText(f.statuses)}; ${num(f.skipped)} not sent (${num(MAX_UNANSWERED)} unanswered)`, met: '—' },
         { measure: 'Flood: share refused with 429 (all with Retry-After)', result: `${num((limited / Math.max(1, f.sent)) * 100, 1)} %`, target: 'all past the burst', ratio: `${f.noRetryAfter} without Retry-After`, met: limited > 0 && f.noRetryAfter === 0 ? 'yes' : 'no' },
-        { measure: 'Checker start lag p99: quiet → under the flood', result: `${ms(calm.p99)} → ${ms(lag.p99)}`, target: '≤ 1.2× quiet', ratio: ratioRow(lag.p99, calm.p99), met: lag.p99 <= Math.max(calm.p99 * 1.2, calm.p99 + 1) ? 'yes' : 'no' },
+        { measure: 'Checker start lag p99: quiet → under the flood', result: `${ms(calm.p99)} → ${ms(lag.p99)}`, target: `≤ 1.2× quiet (floor +${LAG_FLOOR_MS} ms)`, ratio: ratioRow(lag.p99, calm.p99), met: lagWithin(lag.p99, calm.p99) ? 'yes' : 'no' },
         { measure: 'Server RSS: before → 1/3 into the flood → peak → after', result: `${num(rssBefore, 1)} → ${num(third, 1)} → ${num(peak, 1)} → ${num(rssAfter, 1)} MB`, target: 'flat after the first third (≤ +20 %)', ratio: ratioRow(peak, third), met: peak <= third * 1.2 ? 'yes' : 'no' },
         { measure: "Owner's dashboard (GET /api/overview) during the flood: p95", result: `${ms(dashP95)} (${num(f.dashboardMs.length)} answered, ${f.dashboardFailures} failed)`, target: 'answers', ratio: '—', met: f.dashboardFailures === 0 && f.dashboardMs.length > 0 ? 'yes' : 'no' },
       );
