@@ -39,7 +39,10 @@ export async function buildCheckerBundle(outDir = DEFAULT_OUT_DIR) {
   // too, since two checkers of one process (tests) may build at once.
   const tag = `${process.pid}.${threadId}`;
   const tmp = `${bundle}.${tag}.tmp`;
-  const result = await esbuild.build({
+  // esbuild's service is a child process that would keep this process (and a test run) alive: stopped after use.
+  let result;
+  try {
+    result = await esbuild.build({
     entryPoints: [ENTRY],
     outfile: tmp,
     bundle: true,
@@ -51,7 +54,10 @@ export async function buildCheckerBundle(outDir = DEFAULT_OUT_DIR) {
     absWorkingDir: root,
     // Packages written as CommonJS call require(), which an ES module does not have.
     banner: { js: "import { createRequire as upbeatCreateRequire } from 'node:module'; const require = upbeatCreateRequire(import.meta.url);" },
-  });
+    });
+  } finally {
+    await esbuild.stop();
+  }
   const own = Object.keys(result.metafile.inputs).filter((f) => !f.includes(':') && !f.startsWith('node_modules/'));
   fs.writeFileSync(`${inputs}.${tag}.tmp`, JSON.stringify([...own, 'package-lock.json']));
   fs.renameSync(`${inputs}.${tag}.tmp`, inputs);

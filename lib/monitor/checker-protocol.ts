@@ -23,8 +23,12 @@ export interface CheckerStart {
 
 /** Main thread → worker. */
 export type ToChecker =
-  /** The whole list of probed sites, sent when the sites revision changes (check-now is a field of a site). */
-  | { type: 'sites'; sites: Site[] }
+  /**
+   * What changed in the list of probed sites since the last message (sent when the sites revision changes;
+   * check-now is a field of a site): only changed sites cross, so an edit among 30,000 sites does not make the
+   * checker's loop deserialise all of them. `full`: this is the whole list (a new worker), forget any other.
+   */
+  | { type: 'sites'; upserts: Site[]; removed: number[]; full: boolean }
   /** Stop scheduling, let the checks in flight finish, post their results, then say `stopped`. */
   | { type: 'stop' };
 

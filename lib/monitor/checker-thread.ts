@@ -44,7 +44,10 @@ const EMPTY_STATS: SchedulerStats = {
 export class CheckerThread {
   private worker: Worker | null = null;
   private sites: Site[] = [];
-  private latest: SchedulerStats = EMPTY_STATS;
+  /** Each site as the worker last received it (JSON), to send only what changed. */
+  private sent = new Map<number, string>();
+  private synced = false;
+  private latest: SchedulerStats;
   private loop: LoopFigures | null = null;
   private restarts: number[] = [];
   private stopping: Promise<void> | null = null;
@@ -56,13 +59,30 @@ export class CheckerThread {
   readonly ready: Promise<void> = new Promise<void>((resolve) => (this.markReady = resolve));
 
   constructor(private readonly options: CheckerThreadOptions) {
+    this.latest = { ...EMPTY_STATS, ceiling: options.start.concurrency };
     this.spawn();
   }
 
-  /** Sends the current list of probed sites (call it when the sites revision changes). */
+  /**
+   * Sends what changed in the list of probed sites (call it when the sites revision changes). The comparison is
+   * made here, on the main thread, so the checker's loop only ever reads the sites that changed.
+   */
   sync(sites: Site[]): void {
     this.sites = sites;
-    this.send({ type: 'sites', sites });
+    const upserts: Site[] = [];
+    const seen = new Set<number>();
+    for (const site of sites) {
+      seen.add(site.id);
+      const json = JSON.stringify(site);
+      if (this.sent.get(site.id) === json) continue;
+      this.sent.set(site.id, json);
+      upserts.push(site);
+    }
+    const removed = [...this.sent.keys()].filter((id) => !seen.has(id));
+    for (const id of removed) this.sent.delete(id);
+    // The first list is always sent, even an empty one: the worker starts scheduling (and says ready) on it.
+    if (upserts.length > 0 || removed.length > 0 || !this.synced) this.send({ type: 'sites', upserts, removed, full: false });
+    this.synced = true;
   }
 
   /** The scheduler's figures as the worker last posted them (every `statsEveryMs`). */
@@ -140,7 +160,8 @@ export class CheckerThread {
       }
       this.restartAfterCrash(code);
     });
-    if (this.sites.length > 0) this.send({ type: 'sites', sites: this.sites });
+    // A new worker (a restart) gets the whole list.
+    if (this.synced) this.send({ type: 'sites', upserts: this.sites, removed: [], full: true });
   }
 
   private restartAfterCrash(code: number): void {

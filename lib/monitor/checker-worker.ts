@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { NewCheck } from '../../db/domain';
+import type { NewCheck, Site } from '../../db/domain';
 import { addressPolicy } from '../target-policy';
 import type { CheckerStart, FromChecker, LoopFigures, ToChecker } from './checker-protocol';
 import { toCheckOutcome } from './check-outcome';
@@ -76,10 +76,14 @@ export function runChecker(port: MessagePort, start: CheckerStart): void {
 
   let started = false;
   let stopping = false;
+  const known = new Map<number, Site>();
   port.on('message', (msg: ToChecker) => {
     if (msg.type === 'sites') {
       if (stopping) return;
-      scheduler.sync(msg.sites);
+      if (msg.full) known.clear();
+      for (const id of msg.removed) known.delete(id);
+      for (const site of msg.upserts) known.set(site.id, site);
+      scheduler.sync([...known.values()]);
       if (!started) {
         started = true;
         scheduler.start();

@@ -168,6 +168,8 @@ test('a main thread blocked 200 ms at a time does not move the latency recorded 
   t.diagnostic(`shared thread: ${shared.length} checks, median ${median(shared).toFixed(1)} ms, max ${Math.max(...shared).toFixed(1)} ms`);
   assert.ok(isolated.length >= 9, `only ${isolated.length} checks recorded on the checker thread`);
   assert.ok(isolated.every((ms) => ms >= delayMs), 'a recorded latency below the injected delay');
-  assert.ok(median(isolated) - delayMs <= 15, `own thread: median ${median(isolated).toFixed(1)} ms for a ${delayMs} ms answer`);
-  assert.ok(median(shared) - delayMs >= 40, `the control did not show the blocking: median ${median(shared).toFixed(1)} ms`);
+  // Apart by design: a held loop adds ~100 ms to the median on one thread; the checker's own thread adds only what
+  // a loaded two-core machine adds to any timer (a few ms, up to ~15 seen).
+  assert.ok(median(isolated) - delayMs <= 25, `own thread: median ${median(isolated).toFixed(1)} ms for a ${delayMs} ms answer`);
+  assert.ok(median(shared) - delayMs >= 60, `the control did not show the blocking: median ${median(shared).toFixed(1)} ms`);
 });

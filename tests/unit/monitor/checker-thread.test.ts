@@ -63,3 +63,29 @@ test('a worker that dies is restarted with the last sites; one that keeps dying 
   const restarts = errors.filter((e) => String((e as unknown[])[0]).includes('restarting it')).length;
   assert.equal(restarts, 5);
 });
+
+test('edits and removals reach the worker: a re-targeted site is checked at once, a removed one no more', async (t) => {
+  const hits = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    hits.set(req.url ?? '', (hits.get(req.url ?? '') ?? 0) + 1);
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const thread = new CheckerThread({ start, onResults: () => {}, onDead: () => assert.fail('died') });
+  t.after(() => thread.stop());
+  thread.sync([]);
+  await thread.ready;
+  const a = site(1, `${base}/a`);
+  const b = site(2, `${base}/b`);
+  thread.sync([a, b]);
+  await eventually('both checked', () => hits.has('/a') && hits.has('/b'), 3000);
+  // The same list again sends nothing; then site 1 moves to /c and site 2 goes.
+  thread.sync([a, b]);
+  thread.sync([{ ...a, url: `${base}/c` }]);
+  await eventually('the re-targeted site checked', () => hits.has('/c'), 3000);
+  await eventually('the worker to count one site', () => thread.stats().sites === 1, 3000, 20);
+  assert.equal(hits.get('/a'), 1);
+  assert.equal(hits.get('/b'), 1);
+});
