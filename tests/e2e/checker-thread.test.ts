@@ -118,11 +118,13 @@ test('in the web server: checks on its own thread, a new site within 1 s, check-
   assert.equal(typeof health.scheduler?.inFlight, 'number');
 
   // A check in flight when SIGTERM arrives is finished on the checker thread and written by the main one.
+  // Counted before the site exists: its first check can reach the target before the POST's answer does.
+  const before = await target.requests();
   const slow = await api<{ id: number }>('/api/sites', {
     method: 'POST',
     body: JSON.stringify({ url: `${target.base}/s/2?d=1500`, intervalSeconds: 300, timeoutMs: 5000 }),
   });
-  const before = await target.requests();
+  assert.equal(slow.status, 201);
   await eventually('the slow check to reach the target', async () => (await target.requests()) > before, 3000, 20);
   const code = await app.stop();
   assert.equal(code, 0, app.output());
