@@ -87,7 +87,16 @@ function tooLarge() {
 }
 
 async function readLimited(req: Request): Promise<string> {
-  if (!req.body) return '';
+  return (await readBodyUpTo(req, MAX_BODY_BYTES, tooLarge)).toString('utf8');
+}
+
+/**
+ * A request's body, refused with `tooLarge()` as soon as it passes `maxBytes` (declared or counted), never
+ * buffered beyond it.
+ */
+export async function readBodyUpTo(req: Request, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  if (Number(req.headers.get('content-length') ?? '0') > maxBytes) throw tooLarge();
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -95,11 +104,11 @@ async function readLimited(req: Request): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       await reader.cancel();
       throw tooLarge();
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

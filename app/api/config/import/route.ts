@@ -1,4 +1,4 @@
-import { handle } from '@/app/_server/http';
+import { handle, readBodyUpTo } from '@/app/_server/http';
 import { AppError } from '@/lib/errors';
 import { IMPORT_MAX_BYTES, importUpload, parseImportQuery } from '@/lib/config-file/import/upload';
 import { getStore } from '@/lib/store';
@@ -24,22 +24,4 @@ const tooLarge = () =>
     `The file must be smaller than 10 MB; import a larger one with npm run config -- import-kuma FILE`,
   );
 
-/** The body, refused as soon as it passes the limit (declared or counted), never buffered beyond it. */
-async function readUpload(req: Request): Promise<Buffer> {
-  if (Number(req.headers.get('content-length') ?? '0') > IMPORT_MAX_BYTES) throw tooLarge();
-  if (!req.body) return Buffer.alloc(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > IMPORT_MAX_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
+const readUpload = (req: Request) => readBodyUpTo(req, IMPORT_MAX_BYTES, tooLarge);
