@@ -1,4 +1,4 @@
-import { KIND_SETTING_DEFAULTS, type DnsRecordType, type SiteKind } from '@/db/domain';
+import { KIND_SETTING_DEFAULTS, type DnsRecordType, type KindSettingKey, type SiteKind } from '@/db/domain';
 import type { ApiSite } from '@/lib/api/present';
 import { SITE_LIMITS } from '@/lib/schemas';
 import { DEFAULT_EXPECTED_STATUS } from '@/lib/status-codes';
@@ -15,22 +15,7 @@ export type SiteFormSite = Pick<
   'id' | 'name' | 'url' | 'method' | 'intervalSeconds' | 'timeoutMs' | 'expectedStatus' | 'followRedirects' | 'headers'
 > &
   Partial<AlertSite> &
-  Partial<
-    Pick<
-      ApiSite,
-      | 'kind'
-      | 'assertions'
-      | 'requestBody'
-      | 'requestContentType'
-      | 'tlsVerify'
-      | 'caPem'
-      | 'hostHeader'
-      | 'dnsRecordType'
-      | 'dnsServer'
-      | 'dnsExpected'
-      | 'pushGraceSeconds'
-    >
-  >;
+  Partial<Pick<ApiSite, KindSettingKey>>;
 
 export interface Values {
   kind: SiteKind;
