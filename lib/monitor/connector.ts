@@ -14,33 +14,59 @@ export type Phase = 'dns' | 'connect' | 'tls' | 'ttfb' | 'transfer';
 
 /**
  * Splits one stopwatch run into phases. Each `enter` closes the running phase at the same instant the next one
- * opens, so the phases tile the run and always add up to the total exactly: there is no overhead left over to
- * lose. Kept in whole microseconds, the storage unit, so rounding cannot break the sum either.
+ * opens, so the phases tile the timed run and always add up to the total exactly. Kept in whole microseconds, the
+ * storage unit, so rounding cannot break the sum either.
+ *
+ * The clock times the site, not the probe: it starts at the first `enter` (the probe's own setup before the first
+ * packet is not the site's latency), and `hold` stops it while the probe does its own work between two network
+ * events (handing the socket to undici and building the request) until `resume` at the moment the request is
+ * written. On a busy checker that work is a few hundred microseconds a check that curl, timing the same exchange,
+ * does not count either.
  */
 export class PhaseClock {
-  private lastUs = nowUs();
+  private lastUs = 0;
   private running: Phase | null = null;
+  private counting = false;
   private stopped = false;
   private readonly spentUs: Record<Phase, number> = { dns: 0, connect: 0, tls: 0, ttfb: 0, transfer: 0 };
 
-  /** The phase now being timed; null before the first `enter`. */
+  /** The phase now being timed (or held); null before the first `enter`. A failure is blamed on it. */
   get phase(): Phase | null {
     return this.running;
   }
 
-  /**
-   * Closes the running phase and opens `next`. Time before the first phase (setup) counts towards it, and time
-   * between hops towards the phase the last hop ended in.
-   */
+  /** Closes the running phase and opens `next`, counting from now. */
   enter(next: Phase): void {
     if (this.stopped) return;
     this.close();
     this.running = next;
+    this.counting = true;
+    this.lastUs = nowUs();
   }
 
-  /** Closes the running phase for good and returns the totals in milliseconds; later calls change nothing. */
-  stop(): Record<Phase | 'total', number> {
-    if (!this.stopped) this.close();
+  /**
+   * Stops counting (at `atUs` when given: the instant of the network event that ended the phase); the current
+   * phase stays the one a failure is blamed on until `resume` or `enter`.
+   */
+  hold(atUs?: number): void {
+    if (this.stopped) return;
+    this.close(atUs);
+    this.counting = false;
+  }
+
+  /** Counts again into the current phase (after `hold`). */
+  resume(): void {
+    if (this.stopped || this.counting || this.running === null) return;
+    this.counting = true;
+    this.lastUs = nowUs();
+  }
+
+  /**
+   * Closes the running phase for good and returns the totals in milliseconds; later calls change nothing. `atUs`
+   * (from `clockNowUs`) ends it at an earlier instant, when the last byte arrived rather than when it was handled.
+   */
+  stop(atUs?: number): Record<Phase | 'total', number> {
+    if (!this.stopped) this.close(atUs);
     this.stopped = true;
     const s = this.spentUs;
     return {
@@ -53,13 +79,17 @@ export class PhaseClock {
     };
   }
 
-  private close(): void {
-    // Before the first phase opens, the setup time is left on the clock for that phase to take.
-    if (this.running === null) return;
-    const now = nowUs();
+  private close(atUs?: number): void {
+    if (this.running === null || !this.counting) return;
+    const now = atUs === undefined ? nowUs() : Math.min(nowUs(), Math.max(this.lastUs, atUs));
     this.spentUs[this.running] += now - this.lastUs;
     this.lastUs = now;
   }
+}
+
+/** The clock's time base, whole microseconds; for `PhaseClock.stop(atUs)`. */
+export function clockNowUs(): number {
+  return nowUs();
 }
 
 function nowUs(): number {
@@ -142,18 +172,23 @@ export async function openConnection(req: ConnectRequest): Promise<net.Socket> {
     if (addresses.length === 0) throw new ConnectError('ENOTFOUND', `no addresses for ${req.host}`);
   }
 
+  // Each phase ends at its event (the connect, the handshake), not when the awaits here get round to it: the clock
+  // is held from then on, and the caller's next phase starts it again (see PhaseClock).
   clock.enter('connect');
-  const socket = await connectFirst(req, addresses);
+  const { socket, atUs } = await connectFirst(req, addresses);
+  clock.hold(atUs);
   if (req.protocol === 'http:' || req.protocol === 'tcp:') return socket;
 
   clock.enter('tls');
-  return handshake(req, socket);
+  const secure = await handshake(req, socket);
+  clock.hold(secure.atUs);
+  return secure.socket;
 }
 
 async function connectFirst(
   req: ConnectRequest,
   addresses: ReadonlyArray<{ address: string; family: number }>,
-): Promise<net.Socket> {
+): Promise<{ socket: net.Socket; atUs: number }> {
   let lastError: unknown = null;
   let refusal: string | null = null;
   for (const { address, family } of addresses) {
@@ -167,8 +202,7 @@ async function connectFirst(
     req.seen.remoteAddress = address;
     const socket = net.connect({ host: address, port: req.port, family, noDelay: true });
     try {
-      await settle(socket, 'connect', req.signal);
-      return socket;
+      return { socket, atUs: await settle(socket, 'connect', req.signal) };
     } catch (err) {
       socket.destroy();
       if (req.signal.aborted) throw err;
@@ -179,7 +213,7 @@ async function connectFirst(
   throw new ConnectError(ADDRESS_REFUSED, refusal ?? 'no address allowed');
 }
 
-async function handshake(req: ConnectRequest, socket: net.Socket): Promise<tls.TLSSocket> {
+async function handshake(req: ConnectRequest, socket: net.Socket): Promise<{ socket: tls.TLSSocket; atUs: number }> {
   const name = req.servername ?? req.host;
   const isIpHost = net.isIP(name) !== 0;
   const secure = tls.connect({
@@ -196,8 +230,9 @@ async function handshake(req: ConnectRequest, socket: net.Socket): Promise<tls.T
     rejectUnauthorized: false,
   });
   secure.on('error', ignore);
+  let atUs: number;
   try {
-    await settle(secure, 'secureConnect', req.signal);
+    atUs = await settle(secure, 'secureConnect', req.signal);
   } catch (err) {
     secure.destroy();
     socket.destroy();
@@ -210,7 +245,7 @@ async function handshake(req: ConnectRequest, socket: net.Socket): Promise<tls.T
     const code = errorCodeOf(secure.authorizationError) ?? 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
     throw new ConnectError(code, `certificate rejected (${code})`);
   }
-  return secure;
+  return { socket: secure, atUs };
 }
 
 function errorCodeOf(reason: unknown): string | null {
@@ -239,21 +274,22 @@ function firstOf(value: string | string[] | undefined): string | undefined {
 function ignore(): void {}
 
 /**
- * Resolves on `event`, rejects on the socket's error or the signal's abort, whichever comes first; leaves no
- * listener behind. The socket also keeps a permanent no-op error listener, so an error arriving between phases
+ * Resolves on `event` with its instant (clockNowUs), rejects on the socket's error or the signal's abort, whichever
+ * comes first; leaves no listener behind. The socket also keeps a permanent no-op error listener, so an error arriving between phases
  * (before undici attaches its own) cannot crash the process.
  */
-function settle(socket: net.Socket, event: 'connect' | 'secureConnect', signal: AbortSignal): Promise<void> {
+function settle(socket: net.Socket, event: 'connect' | 'secureConnect', signal: AbortSignal): Promise<number> {
   socket.on('error', ignore);
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     const done = () => {
       socket.off(event, onEvent);
       socket.off('error', onError);
       signal.removeEventListener('abort', onAbort);
     };
     const onEvent = () => {
+      const atUs = nowUs();
       done();
-      resolve();
+      resolve(atUs);
     };
     const onError = (err: Error) => {
       done();

@@ -3,7 +3,7 @@ import type net from 'node:net';
 import { Client, type Dispatcher } from 'undici';
 import type { CheckError, HttpMethod } from '../../../db/domain';
 import { matchesStatus, normaliseStatusSpec, type StatusRange } from '../../status-codes';
-import { ConnectError, openConnection, PhaseClock, type ConnectSeen, type LookupFn, type Phase } from '../connector';
+import { clockNowUs, ConnectError, openConnection, PhaseClock, type ConnectSeen, type LookupFn, type Phase } from '../connector';
 import { explainFailure } from './explain';
 import { BodySink, flattenHeaders } from './http-body';
 import {
@@ -58,6 +58,10 @@ interface Progress {
   headers: Record<string, string>;
   seen: ConnectSeen;
   sink: BodySink;
+  /** When bytes last arrived on the current hop's socket (clockNowUs); null before any. */
+  lastByteUs: number | null;
+  /** When the final response's last byte arrived: the check's end, however long handling it then took. */
+  endedUs: number | null;
 }
 
 /**
@@ -75,6 +79,8 @@ export async function probeHttp(target: HttpTarget, options: ProbeOptions = {}):
     headers: {},
     seen: { remoteAddress: null, tls: null },
     sink: new BodySink(cap),
+    lastByteUs: null,
+    endedUs: null,
   };
 
   const stop = checkSignal(target.timeoutMs, options.signal);
@@ -85,7 +91,7 @@ export async function probeHttp(target: HttpTarget, options: ProbeOptions = {}):
   } catch (err) {
     error = explain(err, stop.signal, target, clock.phase, progress);
   }
-  const t = clock.stop();
+  const t = clock.stop(progress.endedUs ?? undefined);
   stop.dispose();
   // Destroying twice is safe: undici's second destroy settles when the first has closed the socket.
   await Promise.allSettled([...clients].map((c) => c.destroy()));
@@ -134,6 +140,7 @@ async function run(
     progress.headers = {};
     progress.seen = { remoteAddress: null, tls: null };
     progress.sink = new BodySink(progress.sink.cap);
+    progress.lastByteUs = null;
     if (signal.aborted) throw signal.reason;
     const sameOrigin = url.origin === firstOrigin;
 
@@ -150,10 +157,14 @@ async function run(
       signal,
       seen: progress.seen,
     });
+    // The wait for the first byte is the server's from the moment the request is written (onRequestStart, just
+    // before undici writes it); handing the socket over and building the request is the probe's own time.
+    clock.enter('ttfb');
+    clock.hold();
+    watchArrivals(socket, clock, progress);
     const client = clientOn(url, socket);
     clients.add(client);
 
-    clock.enter('ttfb');
     const isRedirect = (status: number, location: string | undefined) =>
       target.followRedirects && REDIRECT_STATUSES.has(status) && location !== undefined;
     const extra = sameOrigin ? { ...lowerCaseKeys(target.headers) } : {};
@@ -245,6 +256,21 @@ function clientOn(url: URL, socket: net.Socket): Client {
   });
 }
 
+/**
+ * Times bytes by when they arrive, as curl's time_starttransfer and time_total do, rather than by when undici has
+ * parsed them and called back (parsing is the probe's work, not the site's): the first arrival ends the wait for
+ * the first byte, and the last arrival before the response ends is the check's end. Listening before undici does
+ * puts this listener first on each event. A 'readable' with nothing to read is the end of the stream (the server
+ * closed without answering): still the wait, so still ttfb if it fails.
+ */
+function watchArrivals(socket: net.Socket, clock: PhaseClock, progress: Progress): void {
+  socket.on('readable', () => {
+    if (socket.readableLength === 0) return;
+    progress.lastByteUs = clockNowUs();
+    if (clock.phase === 'ttfb') clock.enter('transfer');
+  });
+}
+
 interface ExchangeOptions {
   userAgent: string;
   clock: PhaseClock;
@@ -283,12 +309,14 @@ function exchange(
     signal.addEventListener('abort', onAbort, { once: true });
 
     const handler: Dispatcher.DispatchHandler = {
-      // Present so undici treats this as a handler of its current API (it looks for this method to tell).
-      onRequestStart() {},
+      // undici calls this as it writes the request onto the socket: the server's part starts here.
+      onRequestStart() {
+        clock.resume();
+      },
       onResponseStart(_controller, statusCode, headers) {
         // undici hands over interim 1xx responses (103 Early Hints) here too; the check waits for the final one.
         if (settled || statusCode < 200) return;
-        clock.enter('transfer');
+        if (clock.phase === 'ttfb') clock.enter('transfer');
         status = statusCode;
         progress.statusCode = statusCode;
         progress.headers = flattenHeaders(headers);
@@ -299,6 +327,7 @@ function exchange(
         if (!settled) progress.sink.write(chunk);
       },
       onResponseEnd() {
+        if (!settled) progress.endedUs = progress.lastByteUs;
         settle(() => resolve({ status, location }));
       },
       onResponseError(_controller, err) {
