@@ -17,16 +17,17 @@ export type Phase = 'dns' | 'connect' | 'tls' | 'ttfb' | 'transfer';
  * opens, so the phases tile the timed run and always add up to the total exactly. Kept in whole microseconds, the
  * storage unit, so rounding cannot break the sum either.
  *
- * The clock times the site, not the probe: it starts at the first `enter` (the probe's own setup before the first
- * packet is not the site's latency), and `hold` stops it while the probe does its own work between two network
- * events (handing the socket to undici and building the request) until `resume` at the moment the request is
- * written. On a busy checker that work is a few hundred microseconds a check that curl, timing the same exchange,
- * does not count either.
+ * The clock times the site, not the probe: `hold` stops it at a network event (connected, handshaken) while the
+ * probe does its own work (handing the socket to undici, building the request) until `resume` at the moment the
+ * request is written, and the response is timed by when its bytes arrived rather than when they were handled. On a
+ * busy checker that work is a few hundred microseconds a check that curl, timing the same exchange, does not count
+ * either. The few microseconds of setup before the first phase count towards it, so a check that times out has
+ * a total of its whole deadline.
  */
 export class PhaseClock {
-  private lastUs = 0;
+  private lastUs = nowUs();
   private running: Phase | null = null;
-  private counting = false;
+  private counting = true;
   private stopped = false;
   private readonly spentUs: Record<Phase, number> = { dns: 0, connect: 0, tls: 0, ttfb: 0, transfer: 0 };
 
@@ -35,13 +36,20 @@ export class PhaseClock {
     return this.running;
   }
 
-  /** Closes the running phase and opens `next`, counting from now. */
-  enter(next: Phase): void {
+  /**
+   * Closes the running phase and opens `next`, counting from now, or from `atUs` (from `clockNowUs`) when the
+   * event that ended the phase was seen before it could be handled (the bytes of a response head arrive, and only
+   * once they are parsed is it known to be the final response).
+   */
+  enter(next: Phase, atUs?: number): void {
     if (this.stopped) return;
-    this.close();
+    const wasCounting = this.counting;
+    this.close(atUs);
     this.running = next;
     this.counting = true;
-    this.lastUs = nowUs();
+    // Resuming after a hold counts from now; otherwise close() left lastUs at the instant the last phase ended
+    // (or, before the first phase, at the clock's start).
+    if (!wasCounting) this.lastUs = nowUs();
   }
 
   /**

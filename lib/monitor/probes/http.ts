@@ -161,7 +161,7 @@ async function run(
     // before undici writes it); handing the socket over and building the request is the probe's own time.
     clock.enter('ttfb');
     clock.hold();
-    watchArrivals(socket, clock, progress);
+    watchArrivals(socket, progress);
     const client = clientOn(url, socket);
     clients.add(client);
 
@@ -257,17 +257,15 @@ function clientOn(url: URL, socket: net.Socket): Client {
 }
 
 /**
- * Times bytes by when they arrive, as curl's time_starttransfer and time_total do, rather than by when undici has
- * parsed them and called back (parsing is the probe's work, not the site's): the first arrival ends the wait for
- * the first byte, and the last arrival before the response ends is the check's end. Listening before undici does
- * puts this listener first on each event. A 'readable' with nothing to read is the end of the stream (the server
- * closed without answering): still the wait, so still ttfb if it fails.
+ * Notes when bytes arrive, as curl's time_starttransfer and time_total time them, rather than when undici has parsed
+ * them and called back (parsing is the probe's work, not the site's). Listening before undici does puts this
+ * listener first on each event, and undici parses what arrived in its own listener right after, so when it calls
+ * back with the final response's head (or its end) `lastByteUs` is when those bytes came. A 'readable' with
+ * nothing to read is the end of the stream, not a byte.
  */
-function watchArrivals(socket: net.Socket, clock: PhaseClock, progress: Progress): void {
+function watchArrivals(socket: net.Socket, progress: Progress): void {
   socket.on('readable', () => {
-    if (socket.readableLength === 0) return;
-    progress.lastByteUs = clockNowUs();
-    if (clock.phase === 'ttfb') clock.enter('transfer');
+    if (socket.readableLength > 0) progress.lastByteUs = clockNowUs();
   });
 }
 
@@ -316,7 +314,7 @@ function exchange(
       onResponseStart(_controller, statusCode, headers) {
         // undici hands over interim 1xx responses (103 Early Hints) here too; the check waits for the final one.
         if (settled || statusCode < 200) return;
-        if (clock.phase === 'ttfb') clock.enter('transfer');
+        clock.enter('transfer', progress.lastByteUs ?? undefined);
         status = statusCode;
         progress.statusCode = statusCode;
         progress.headers = flattenHeaders(headers);
