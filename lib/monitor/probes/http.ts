@@ -50,6 +50,13 @@ export interface HttpTarget {
 
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
+/**
+ * The reason a client is closed once its check is over. Without one, undici makes a new ClientDestroyedError for
+ * every destroy, and capturing its stack was a quarter of the checker thread's CPU: nothing is pending by then for
+ * the reason to reach, so one shared error serves every check.
+ */
+const CHECK_DONE = new Error('check finished');
+
 /** What the check has seen so far; on failure it is still the truth about the last hop. */
 interface Progress {
   url: URL | null;
@@ -93,8 +100,12 @@ export async function probeHttp(target: HttpTarget, options: ProbeOptions = {}):
   }
   const t = clock.stop(progress.endedUs ?? undefined);
   stop.dispose();
+  // The rest is the probe's own work (closing the socket is a system call that, on loopback, runs the peer's side
+  // of the close too): left to the loop's check phase, after every socket that became ready with this one has had
+  // its bytes timed (see `untilEventsTimed`).
+  await untilEventsTimed();
   // Destroying twice is safe: undici's second destroy settles when the first has closed the socket.
-  await Promise.allSettled([...clients].map((c) => c.destroy()));
+  await Promise.allSettled([...clients].map((c) => c.destroy(CHECK_DONE)));
 
   return {
     startedAt,
@@ -157,6 +168,13 @@ async function run(
       signal,
       seen: progress.seen,
     });
+    // Handing the socket over and writing the request waits until the other sockets ready in this turn of the
+    // loop have been timed: the clock is held meanwhile, so the wait costs this check nothing and spares theirs.
+    await untilEventsTimed();
+    if (signal.aborted) {
+      socket.destroy();
+      throw signal.reason;
+    }
     // The wait for the first byte is the server's from the moment the request is written (onRequestStart, just
     // before undici writes it); handing the socket over and building the request is the probe's own time.
     clock.enter('ttfb');
@@ -188,7 +206,7 @@ async function run(
     }
 
     // A redirect: its body is never read and its connection is not reused. (Closed now; `probe` awaits the close.)
-    client.destroy().catch(ignore);
+    client.destroy(CHECK_DONE).catch(ignore);
     if (progress.redirects >= maxRedirects) throw new Verdict('redirects', `more than ${maxRedirects} redirects`);
     url = parseHttpUrl(location as string, url);
     progress.redirects++;
@@ -255,6 +273,14 @@ function clientOn(url: URL, socket: net.Socket): Client {
     bodyTimeout: 0,
   });
 }
+
+/**
+ * Resolves in the event loop's check phase, once the poll phase has run the callbacks of every socket that became
+ * ready in this turn. A check's timing-critical step is tiny (note an instant); its own work after that (parse,
+ * write, close) is not, and done at once it would delay the instants of the checks whose events came in the same
+ * turn. Deferred, their instants are noted first: the checker's own load moves the recorded latencies less.
+ */
+const untilEventsTimed: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Notes when bytes arrive, as curl's time_starttransfer and time_total time them, rather than when undici has parsed
