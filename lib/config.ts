@@ -22,6 +22,11 @@ const envSchema = z.object({
   UPBEAT_MONITOR: onOff.default(true),
   /** `off` runs the scheduler and probes on the main thread instead of their own worker thread (for debugging). */
   UPBEAT_CHECKER_THREAD: onOff.default(true),
+  /**
+   * How far the main thread (pages, API, recorder) yields the CPU to the checker thread: a Linux nice value for the
+   * main thread alone, 0-19; 0 leaves both equal (lib/monitor/thread-priority.ts).
+   */
+  UPBEAT_MAIN_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** How often the checker looks for site changes made by another process, ms. */
   UPBEAT_SYNC_MS: z.coerce.number().int().min(50).max(60000).default(250),
   /** Set by `npm start`: Next.js leaves SIGTERM/SIGINT to us, so checks in flight can finish first. */
@@ -126,6 +131,7 @@ export interface Config {
   monitorEnabled: boolean;
   /** Scheduler and probes on their own worker thread (lib/monitor/checker-thread.ts). */
   checkerThread: boolean;
+  mainNice: number;
   syncMs: number;
   /** True when this process, not Next.js, must handle SIGTERM/SIGINT. */
   ownsSignals: boolean;
@@ -169,6 +175,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     concurrency: e.UPBEAT_CONCURRENCY,
     monitorEnabled: e.UPBEAT_MONITOR,
     checkerThread: e.UPBEAT_CHECKER_THREAD,
+    mainNice: e.UPBEAT_MAIN_NICE,
     syncMs: e.UPBEAT_SYNC_MS,
     distDir: e.UPBEAT_DIST_DIR,
     adminPassword: e.UPBEAT_ADMIN_PASSWORD,

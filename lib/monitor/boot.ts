@@ -2,6 +2,7 @@ import type { Store } from '../../db';
 import { getConfig } from '../config';
 import { getStore } from '../store';
 import { onStopSignals } from '../stop-signals';
+import { yieldToCheckerThread } from './thread-priority';
 import { startSender, type Sender } from '../alerts/sender';
 import { startMonitor, type Monitor } from './monitor';
 
@@ -53,12 +54,18 @@ export function bootMonitor(options: { ownsSignals: boolean; log?: (line: string
     ? startSender({ store, publicUrl: config.publicUrl, certWarnDays: config.certWarnDays, log })
     : null;
   // Said once the checker runs (its thread has loaded): whoever waits for this line may expect checks.
-  void monitor.ready().then(() =>
+  void monitor.ready().then(() => {
     log(
       `[upbeat] checker running${config.checkerThread ? ' on its own thread' : ''}: ${store.countSites()} sites, ` +
         `up to ${config.concurrency} checks in flight, database ${store.file}`,
-    ),
-  );
+    );
+    // Only now: the checker thread exists, so it keeps the priority it was created with (thread-priority.ts).
+    if (config.checkerThread) {
+      void yieldToCheckerThread(config.mainNice).then((lowered) => {
+        if (!lowered.applied && lowered.reason !== 'off') log(`[upbeat] main thread priority left as it was: ${lowered.reason}`);
+      });
+    }
+  });
   installShutdown(monitor, sender, store, options.ownsSignals, log);
   return monitor;
 }

@@ -103,6 +103,9 @@ async function runReaders(flags: Flags, port: number, target: Started): Promise<
     accuracy: { p50: 0.5, p95: 2 },
   });
   const ratio = busy.figures.accuracyP95 / Math.max(quiet.figures.accuracyP95, 0.01);
+  // The same against the target's actual waits: with readers the target server itself runs late (its timers share
+  // the two cores too), which is the fixture's error and not the checker's.
+  const waitedRatio = busy.figures.waitedP95 / Math.max(quiet.figures.waitedP95, 0.01);
   return {
     rows: [
       ...quiet.rows,
@@ -113,6 +116,13 @@ async function runReaders(flags: Flags, port: number, target: Started): Promise<
         target: '≤ 1.2×',
         ratio: `${num(ratio, 2)}×`,
         met: ratio <= 1.2 ? 'yes' : 'no',
+      },
+      {
+        measure: '  … against what the target actually waited',
+        result: `${num(busy.figures.waitedP95, 2)} / ${num(quiet.figures.waitedP95, 2)} ms`,
+        target: '≤ 1.2×',
+        ratio: `${num(waitedRatio, 2)}×`,
+        met: Number.isFinite(waitedRatio) ? (waitedRatio <= 1.2 ? 'yes' : 'no') : '—',
       },
     ],
     notes: [...quiet.notes, ...busy.notes],

@@ -79,6 +79,14 @@ type Message =
   | { type: 'stats'; id: number; reset: boolean }
   | { type: 'stats-reply'; id: number; stats: StatsPayload };
 
+/**
+ * What each answer actually waited, by site: [arrived at (epoch ms), waited µs]. The injected delay is the wait
+ * the server really made, its own timer's lateness included; the benchmark compares the probe with that. One
+ * process only (with --workers each worker keeps its own and /__waits answers with none). Bounded.
+ */
+const MAX_WAITS = 2_000_000;
+let waits: Array<[number, number, number]> = [];
+
 function runServer(): void {
   let stats = newStats();
 
@@ -123,13 +131,24 @@ function runServer(): void {
       stats.requests++;
       const delay = Math.min(MAX_DELAY_MS, site[2] === undefined ? delayOf(Number(site[1])) : Number(site[2]));
       const begun = performance.now();
+      const arrivedAt = Date.now();
       setTimeout(() => {
-        const over = performance.now() - begun - delay;
+        const waited = performance.now() - begun;
+        const over = waited - delay;
+        if (WORKERS === 1 && waits.length < MAX_WAITS) waits.push([Number(site[1]), arrivedAt, Math.round(waited * 1000)]);
         stats.buckets[Math.min(BUCKETS - 1, Math.max(0, Math.floor(over / BUCKET_MS)))]!++;
         if (over > stats.maxMs) stats.maxMs = over;
         res.writeHead(200, headers);
         res.end(BODY);
       }, delay);
+      return;
+    }
+    if (url.startsWith('/__waits')) {
+      // Hands over what was kept and forgets it.
+      const out = waits;
+      waits = [];
+      res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify(out));
       return;
     }
     if (url.startsWith('/__stats')) {

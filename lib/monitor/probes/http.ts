@@ -100,10 +100,6 @@ export async function probeHttp(target: HttpTarget, options: ProbeOptions = {}):
   }
   const t = clock.stop(progress.endedUs ?? undefined);
   stop.dispose();
-  // The rest is the probe's own work (closing the socket is a system call that, on loopback, runs the peer's side
-  // of the close too): left to the loop's check phase, after every socket that became ready with this one has had
-  // its bytes timed (see `untilEventsTimed`).
-  await untilEventsTimed();
   // Destroying twice is safe: undici's second destroy settles when the first has closed the socket.
   await Promise.allSettled([...clients].map((c) => c.destroy(CHECK_DONE)));
 
@@ -168,13 +164,6 @@ async function run(
       signal,
       seen: progress.seen,
     });
-    // Handing the socket over and writing the request waits until the other sockets ready in this turn of the
-    // loop have been timed: the clock is held meanwhile, so the wait costs this check nothing and spares theirs.
-    await untilEventsTimed();
-    if (signal.aborted) {
-      socket.destroy();
-      throw signal.reason;
-    }
     // The wait for the first byte is the server's from the moment the request is written (onRequestStart, just
     // before undici writes it); handing the socket over and building the request is the probe's own time.
     clock.enter('ttfb');
@@ -273,14 +262,6 @@ function clientOn(url: URL, socket: net.Socket): Client {
     bodyTimeout: 0,
   });
 }
-
-/**
- * Resolves in the event loop's check phase, once the poll phase has run the callbacks of every socket that became
- * ready in this turn. A check's timing-critical step is tiny (note an instant); its own work after that (parse,
- * write, close) is not, and done at once it would delay the instants of the checks whose events came in the same
- * turn. Deferred, their instants are noted first: the checker's own load moves the recorded latencies less.
- */
-const untilEventsTimed: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Notes when bytes arrive, as curl's time_starttransfer and time_total time them, rather than when undici has parsed

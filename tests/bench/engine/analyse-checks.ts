@@ -1,7 +1,7 @@
 /** What the recorded checks say: due vs done, start lag, latency accuracy. */
 import { nextSlotAtOrAfter, offsetOf } from '../../../lib/monitor/scheduler';
 import { openAppStore } from '../../../lib/store';
-import { delayOfUrl } from '../lib/delays';
+import { delayOfUrl, siteNumberOf } from '../lib/delays';
 import { summarize, type Summary } from '../lib/stats';
 import { ms, num } from '../lib/table';
 import type { Flags } from './flags';
@@ -39,12 +39,35 @@ export function isInside(spans: readonly [number, number][], t: number): boolean
   return false;
 }
 
+/** The target's log of actual waits (target-server.ts /__waits) by site number: [arrived at ms, waited µs], in order. */
+export type WaitLog = Map<number, Array<[number, number]>>;
+
+export function waitLogOf(rows: ReadonlyArray<[number, number, number]>): WaitLog {
+  const log: WaitLog = new Map();
+  for (const [site, at, us] of rows) {
+    let list = log.get(site);
+    if (!list) log.set(site, (list = []));
+    list.push([at, us]);
+  }
+  return log;
+}
+
+/** What the server waited for the check of `site` that started at `checkedAt`: its first arrival from then on. */
+function waitedMs(log: WaitLog, site: number | null, checkedAt: number, totalMs: number): number | null {
+  const list = site === null ? undefined : log.get(site);
+  if (!list) return null;
+  // Epoch ms in two processes: the arrival is after the check started, allowing a millisecond of rounding.
+  for (const [at, us] of list) if (at >= checkedAt - 1 && at <= checkedAt + totalMs + 1) return us / 1000;
+  return null;
+}
+
 export function analyseChecks(
   file: string,
   flags: Flags,
   windowStart: number,
   windowEnd: number,
   batchSpans: readonly [number, number][],
+  waitLog: WaitLog = new Map(),
 ) {
   const spans = [...batchSpans].sort((a, b) => a[0] - b[0]);
   const store = openAppStore(file);
@@ -52,11 +75,11 @@ export function analyseChecks(
     const sites = store.db.prepare<[], { id: number; url: string; interval_s: number }>(
       'SELECT id, url, interval_s FROM sites',
     ).all();
-    const bySite = new Map<number, { delay: number; intervalMs: number; offset: number }>();
+    const bySite = new Map<number, { delay: number; intervalMs: number; offset: number; number: number | null }>();
     let due = 0;
     for (const s of sites) {
       const intervalMs = s.interval_s * 1000;
-      bySite.set(s.id, { delay: delayOfUrl(s.url) ?? NaN, intervalMs, offset: offsetOf(s.id, intervalMs) });
+      bySite.set(s.id, { delay: delayOfUrl(s.url) ?? NaN, intervalMs, offset: offsetOf(s.id, intervalMs), number: siteNumberOf(s.url) });
       const first = nextSlotAtOrAfter(s.id, intervalMs, windowStart);
       if (first < windowEnd) due += Math.floor((windowEnd - 1 - first) / intervalMs) + 1;
     }
@@ -70,6 +93,8 @@ export function analyseChecks(
     const seen = new Set<string>();
     const lags: number[] = [];
     const accuracy: number[] = [];
+    // Against the wait the server actually made (its timer's lateness is the fixture's error, not the probe's).
+    const accuracyWaited: number[] = [];
     // Split by whether the response was due while a recorder transaction held the event loop.
     const accuracyBlocked: number[] = [];
     const accuracyFree: number[] = [];
@@ -92,6 +117,8 @@ export function analyseChecks(
       if (r.ok === 1) {
         const error = Math.abs(r.total_us / 1000 - site.delay);
         accuracy.push(error);
+        const waited = waitedMs(waitLog, site.number, r.checked_at, r.total_us / 1000);
+        if (waited !== null) accuracyWaited.push(Math.abs(r.total_us / 1000 - waited));
         if (spans.length > 0) (isInside(spans, r.checked_at + site.delay) ? accuracyBlocked : accuracyFree).push(error);
       } else {
         failed++;
@@ -108,6 +135,7 @@ export function analyseChecks(
       extra,
       lag: summarize(lags),
       accuracy: summarize(accuracy),
+      accuracyWaited: summarize(accuracyWaited),
       accuracyBlocked: summarize(accuracyBlocked),
       accuracyFree: summarize(accuracyFree),
     };
