@@ -61,7 +61,7 @@ export function bootMonitor(options: { ownsSignals: boolean; log?: (line: string
     );
     // Only now: the checker thread exists, so it keeps the priority it was created with (thread-priority.ts).
     if (config.checkerThread) {
-      void yieldToCheckerThread(config.mainNice).then((lowered) => {
+      void yieldToCheckerThread(config.mainNice, monitor.checkerThreadId()).then((lowered) => {
         if (!lowered.applied && lowered.reason !== 'off') log(`[upbeat] main thread priority left as it was: ${lowered.reason}`);
       });
     }

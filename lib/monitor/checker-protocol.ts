@@ -42,7 +42,8 @@ export interface LoopFigures {
 /** Worker → main thread. */
 export type FromChecker =
   /** The worker has loaded and scheduled its first list. */
-  | { type: 'ready' }
+  /** `tid`: the thread's id in the operating system (Linux), for its priority (thread-priority.ts). */
+  | { type: 'ready'; tid: number | null }
   /** Finished checks, oldest first, each with the start lag the scheduler saw. */
   | { type: 'results'; checks: NewCheck[] }
   | { type: 'stats'; scheduler: SchedulerStats; loop: LoopFigures }

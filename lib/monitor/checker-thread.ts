@@ -55,6 +55,7 @@ export class CheckerThread {
   /** Settles when the current worker says it has stopped (or exits). */
   private stopped: (() => void) | null = null;
   private markReady: () => void = () => {};
+  private tid: number | null = null;
   /** Settles once the first worker has loaded and scheduled its first list of sites (or the checker is dead). */
   readonly ready: Promise<void> = new Promise<void>((resolve) => (this.markReady = resolve));
 
@@ -93,6 +94,11 @@ export class CheckerThread {
   /** How late the worker's own event loop ran, from its last figures; null before the first. */
   loopFigures(): LoopFigures | null {
     return this.loop;
+  }
+
+  /** The worker's thread id in the operating system, once it is ready (Linux; null elsewhere). */
+  get osThreadId(): number | null {
+    return this.tid;
   }
 
   /** Asks the worker to stop scheduling, waits for its checks in flight and their results, then ends it. */
@@ -144,6 +150,7 @@ export class CheckerThread {
           this.stopped?.();
           break;
         case 'ready':
+          this.tid = msg.tid;
           this.markReady();
           break;
       }

@@ -7,6 +7,7 @@ import { toCheckOutcome } from './check-outcome';
 import { probe, type ProbeOptions } from './probe';
 import { Scheduler } from './scheduler';
 import { probeOptionsFor, probeTargetOf } from './site-target';
+import { osThreadId } from './thread-priority';
 
 /** Results posted at once when this many wait, so one message never carries a burst of thousands. */
 const MAX_POST = 256;
@@ -88,7 +89,7 @@ export function runChecker(port: MessagePort, start: CheckerStart): void {
         started = true;
         scheduler.start();
         postStats();
-        post({ type: 'ready' });
+        post({ type: 'ready', tid: osThreadId() });
       }
       return;
     }

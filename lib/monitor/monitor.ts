@@ -49,6 +49,8 @@ export interface Monitor {
    * loaded on its own thread, which takes a few hundred ms). Sites added before it are checked all the same.
    */
   ready(): Promise<void>;
+  /** The checker thread's id in the operating system once ready (Linux); null in-process or elsewhere. */
+  checkerThreadId(): number | null;
   stats(): MonitorStats;
   /** Stops scheduling, lets checks in flight finish (each bounded by its timeout), writes what is left. */
   stop(): Promise<void>;
@@ -117,6 +119,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
   let stopping: Promise<void> | null = null;
   return {
     ready: () => checker.ready,
+    checkerThreadId: () => checker.osThreadId?.() ?? null,
     stats: () => ({ scheduler: checker.stats(), recorder: recorder.stats(), startedAt }),
     flushNow: () => recorder.flush(),
     stop() {
@@ -142,6 +145,8 @@ interface Checker {
   loopFigures(): LoopFigures | null;
   stop(): Promise<void>;
   ready: Promise<void>;
+  /** The thread's id in the operating system, when it runs on a thread of its own. */
+  osThreadId?: () => number | null;
 }
 
 function threadChecker(options: MonitorOptions, record: (check: NewCheck) => void, onDead: (reason: string) => void): Checker {
@@ -172,6 +177,7 @@ function threadChecker(options: MonitorOptions, record: (check: NewCheck) => voi
     loopFigures: () => thread.loopFigures(),
     stop: () => thread.stop(),
     ready: thread.ready,
+    osThreadId: () => thread.osThreadId,
   };
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
+import { osThreadId, yieldToCheckerThread } from '../../../lib/monitor/thread-priority';
 
 /** The nice value of one thread of this process, read from the kernel. */
 function niceOf(tid: number): number {
@@ -10,35 +11,37 @@ function niceOf(tid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
 }
 
-test('lowering a thread’s priority leaves the other threads of the process, the checker’s included, where they were', { skip: process.platform !== 'linux' }, async (t) => {
-  // A thread standing for the main thread lowers itself; this thread stands for the checker thread.
-  const url = new URL('../../../lib/monitor/thread-priority.ts', import.meta.url).href;
-  const worker = new Worker(
+const linux = process.platform === 'linux';
+
+test('every thread of the process is lowered but the checker’s', { skip: !linux }, async (t) => {
+  // A thread standing for the checker: it tells its id, as the checker does in its `ready` message.
+  const checker = new Worker(
     `const { parentPort } = require('node:worker_threads');
-     const fs = require('node:fs');
-     import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}); }).then(({ lowerThisThreadPriority }) => {
-       const result = lowerThisThreadPriority(6);
-       const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-       parentPort.postMessage({ result, tid, again: lowerThisThreadPriority(6) });
-     });
+     parentPort.postMessage(Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()));
      setInterval(() => {}, 1000);`,
     { eval: true },
   );
-  t.after(() => worker.terminate());
-  const { result, tid, again } = await new Promise<{ result: { applied: boolean }; tid: number; again: { applied: boolean; reason: string } }>(
-    (resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    },
-  );
-  const before = niceOf(process.pid);
-  assert.equal(result.applied, true);
-  assert.equal(niceOf(tid), Math.max(6, before), 'the lowered thread runs at nice 6');
-  assert.equal(niceOf(process.pid), before, 'this thread is untouched');
-  assert.deepEqual(again, { applied: false, reason: 'already at or below it' });
+  t.after(() => checker.terminate());
+  const checkerTid = await new Promise<number>((resolve, reject) => {
+    checker.once('message', resolve);
+    checker.once('error', reject);
+  });
+  const checkerBefore = niceOf(checkerTid);
+  const outcome = await yieldToCheckerThread(Math.max(7, checkerBefore + 1), checkerTid);
+  assert.equal(outcome.applied, true, outcome.reason);
+  const target = Math.max(7, checkerBefore + 1);
+  assert.equal(niceOf(process.pid), target, 'this (main) thread is lowered');
+  for (const entry of fs.readdirSync('/proc/self/task')) {
+    const tid = Number(entry);
+    if (tid === checkerTid) assert.equal(niceOf(tid), checkerBefore, 'the checker keeps its priority');
+    else assert.ok(niceOf(tid) >= target, `thread ${tid} at ${niceOf(tid)}`);
+  }
+  assert.equal(osThreadId(), process.pid, 'the main thread’s id is the process id');
+  const again = await yieldToCheckerThread(target, checkerTid);
+  assert.equal(again.applied, false, 'a second call finds nothing left to lower');
 });
 
-test('nice 0 turns it off', async () => {
-  const { lowerThisThreadPriority } = await import('../../../lib/monitor/thread-priority');
-  assert.deepEqual(lowerThisThreadPriority(0), { applied: false, reason: 'off' });
+test('nice 0 turns it off, and without the checker’s id nothing is touched', async () => {
+  assert.deepEqual(await yieldToCheckerThread(0, 1), { applied: false, reason: 'off' });
+  if (linux) assert.equal((await yieldToCheckerThread(5, null)).applied, false);
 });
