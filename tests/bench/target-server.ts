@@ -138,7 +138,7 @@ function runServer(): void {
         if (WORKERS === 1 && waits.length < MAX_WAITS) waits.push([Number(site[1]), arrivedAt, Math.round(waited * 1000)]);
         stats.buckets[Math.min(BUCKETS - 1, Math.max(0, Math.floor(over / BUCKET_MS)))]!++;
         if (over > stats.maxMs) stats.maxMs = over;
-        res.writeHead(200, headers);
+        res.writeHead(200, { ...headers, 'x-waited-us': Math.round(waited * 1000) });
         res.end(BODY);
       }, delay);
       return;

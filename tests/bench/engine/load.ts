@@ -15,6 +15,7 @@ import { analyseChecks, describeAccuracySplit, describeRss, waitLogOf } from './
 import { CpuMeter, describeNoise } from './cpu-meter';
 import type { Flags } from './flags';
 import { getJson, log, OUTPUT, ROOT, selfCpu, sleep, start, waitUntil, type LoadResult, type TargetStats } from './harness';
+import { measureFloor } from './floor';
 import { describeBeats, watchSelfReports } from './self-reports';
 import { freePort } from '../../helpers/app-server';
 import { summarize } from '../lib/stats';
@@ -173,8 +174,10 @@ export async function runLoad(
     // A window starts with an empty log of the target's waits: from here on, each answer's actual wait.
     await getJson<unknown>(targetPort, '/__waits');
     const readers = spec.hasReaders ? startReaders(appPort, windowEnd) : null;
+    const floor = measureFloor(targetPort, windowEnd);
     await waitUntil(windowEnd, `${spec.label}: measuring`, windowStart);
     const reads = readers ? await readers : undefined;
+    const floorFigures = await floor;
     const cpu = meter.end();
     const beatFigures = beats.stop();
     const selfUsed = selfCpu() - selfBefore;
@@ -252,7 +255,9 @@ export async function runLoad(
         measure: '  … |total − what the target actually waited| p50 / p95',
         result: analysis.accuracyWaited.count === 0 ? 'n/a' : `${ms(analysis.accuracyWaited.p50, 2)} / ${ms(analysis.accuracyWaited.p95, 2)}`,
         target: Number.isFinite(acc.p50) ? `p50 ≤ ${acc.p50} ms, p95 ≤ ${acc.p95} ms` : `p95 ≤ ${acc.p95} ms`,
-        ratio: `${num(analysis.accuracyWaited.count)} checks matched to the target's log of each answer's wait`,
+        ratio:
+          `${num(analysis.accuracyWaited.count)} checks matched to the target's log of each answer's wait; the floor ` +
+          `(a bare socket client, same target, same time) ${ms(floorFigures.p50, 2)} / ${ms(floorFigures.p95, 2)}`,
         met:
           analysis.accuracyWaited.count === 0
             ? '—'
