@@ -15,10 +15,11 @@ import { threadId } from 'node:worker_threads';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * @param {{ entry: string, name: string, defaultOutDir: string }} spec  `entry` from the project root; the bundle
- *   is `<outDir>/<name>.mjs` and its inputs `<outDir>/<name>.inputs.json`.
+ * @param {{ entry: string, name: string, defaultOutDir: string, packagesExternal?: boolean }} spec  `entry` from the
+ *   project root; the bundle is `<outDir>/<name>.mjs` and its inputs `<outDir>/<name>.inputs.json`.
+ *   `packagesExternal` leaves every package to be loaded from node_modules at run time (Next.js cannot be bundled).
  */
-export function bundler({ entry, name, defaultOutDir }) {
+export function bundler({ entry, name, defaultOutDir, packagesExternal = false }) {
   const paths = (outDir) => ({ bundle: path.join(outDir, `${name}.mjs`), inputs: path.join(outDir, `${name}.inputs.json`) });
 
   /** True when the bundle exists and none of the files it was built from is newer than it. */
@@ -53,6 +54,7 @@ export function bundler({ entry, name, defaultOutDir }) {
         metafile: true,
         logLevel: 'warning',
         absWorkingDir: ROOT,
+        ...(packagesExternal ? { packages: 'external' } : {}),
         // Packages written as CommonJS call require(), which an ES module does not have.
         banner: { js: "import { createRequire as upbeatCreateRequire } from 'node:module'; const require = upbeatCreateRequire(import.meta.url);" },
       });

@@ -29,3 +29,7 @@ if (builtAt === 0 || sourcesAt > builtAt) {
   const result = spawnSync('npx', ['next', 'build'], { stdio: 'inherit', cwd: root, env });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
+
+// The server `npm start` runs (lib/server/main.ts), prebuilt like the CLI: rebuilt when missing or stale.
+const { ensureServerBundle } = await import('../server/server-bundle.mjs');
+await ensureServerBundle();

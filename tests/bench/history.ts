@@ -39,6 +39,7 @@ import { formatMarkdown, formatText, ms, num, type Row } from './lib/table';
 import { openAppStore } from '../../lib/store';
 
 import { checkOf, generate, parseFlags, random, siteModel, topUp, type Generated, type SiteModel } from './lib/history-data';
+import { APP_SERVER } from '../helpers/app-server';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUTPUT = path.join(ROOT, 'tests', 'output');
@@ -134,7 +135,7 @@ async function startApp(dbPath: string, distDir: string): Promise<{ app: Started
   const token = `upb_bench_${crypto.randomBytes(16).toString('hex')}`;
   const app = await startProcess(
     process.execPath,
-    [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    [APP_SERVER, '-p', String(port), '-H', '127.0.0.1'],
     {
       cwd: ROOT,
       env: {
@@ -145,7 +146,7 @@ async function startApp(dbPath: string, distDir: string): Promise<{ app: Started
         UPBEAT_API_TOKEN: token,
         NEXT_TELEMETRY_DISABLED: '1',
       },
-      ready: /Ready in|started server|Local:/i,
+      ready: /web server on|Ready in|started server|Local:/i,
       timeoutMs: 60_000,
       label: 'next start',
     },

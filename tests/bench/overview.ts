@@ -21,7 +21,7 @@ import type { NewCheck } from '../../db/domain';
 import { createOverviewCache } from '../../lib/overview-cache';
 import { openAppStore } from '../../lib/store';
 import { newCheck, newSite } from '../helpers/factories';
-import { freePort } from '../helpers/app-server';
+import { APP_SERVER, freePort } from '../helpers/app-server';
 import { browserRows } from './overview-browser';
 import { startProcess, stopProcess, type Started } from './lib/proc';
 import { summarize, type Summary } from './lib/stats';
@@ -100,11 +100,11 @@ async function startApp(dbPath: string): Promise<{ app: Started; baseUrl: string
   const token = `upb_bench_${crypto.randomBytes(16).toString('hex')}`;
   const app = await startProcess(
     process.execPath,
-    [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    [APP_SERVER, '-p', String(port), '-H', '127.0.0.1'],
     {
       cwd: ROOT,
       env: { ...process.env, UPBEAT_DB: dbPath, UPBEAT_MONITOR: 'off', UPBEAT_API_TOKEN: token, NEXT_TELEMETRY_DISABLED: '1' },
-      ready: /Ready in|started server|Local:/i,
+      ready: /web server on|Ready in|started server|Local:/i,
       timeoutMs: 60_000,
       label: 'next start',
     },

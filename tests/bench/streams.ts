@@ -13,12 +13,11 @@
  *   npm run bench:streams -- --streams 200 --rounds 2
  */
 import { WebSocket } from 'undici';
-import path from 'node:path';
 import { statusKb } from './lib/proc';
 import { num, type Row } from './lib/table';
+import { APP_SERVER } from '../helpers/app-server';
 import {
   BENCH_TOKEN,
-  ROOT,
   authHeaders,
   describeMachine,
   ensureBuild,
@@ -116,9 +115,9 @@ runMain(async () => {
   const db = tempDatabase('upbeat-bench-streams-');
   const [port, inspectPort] = [await freePort(), await freePort()];
   const started = await startChild(
-    [`--inspect=127.0.0.1:${inspectPort}`, path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    [`--inspect=127.0.0.1:${inspectPort}`, APP_SERVER, '-p', String(port), '-H', '127.0.0.1'],
     'web server',
-    /checker off|Ready in/,
+    /checker off|web server on|Ready in/,
     {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: '1',

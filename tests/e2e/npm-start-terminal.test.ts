@@ -88,7 +88,7 @@ test('one Ctrl-C on `npm start` in a terminal: one clean stop, the check in flig
     UPBEAT_SYNC_MS: '100',
   });
   await term.waitFor(/checker running/, 120_000);
-  await term.waitFor(/Ready in/, 30_000);
+  await term.waitFor(/web server on http/, 30_000);
   const res = await fetch(`http://127.0.0.1:${port}/api/sites`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },

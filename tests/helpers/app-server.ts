@@ -39,8 +39,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The web server `npm start` runs (lib/server/main.ts, prebuilt by tests/run.mjs through ensure-build). */
+export const APP_SERVER = path.join(root, 'dist', 'server', 'main.mjs');
+
+/** What `npm start` sets for the server. */
+export function appServerEnv(): Record<string, string> {
+  return { NEXT_TELEMETRY_DISABLED: '1', NEXT_MANUAL_SIG_HANDLE: '1' };
+}
+
 /**
- * Starts the built app (`next start`) on a free port with a fresh temporary database, and stops it when the test
+ * Starts the built app (`npm start`'s server) on a free port with a fresh temporary database, and stops it when the test
  * ends. The build itself is made once by tests/run.mjs before the e2e files run.
  */
 export async function startApp(
@@ -64,13 +72,12 @@ export async function startApp(
     : { UPBEAT_ADMIN_PASSWORD: TEST_PASSWORD, UPBEAT_API_TOKEN: token };
   const proc = spawn(
     process.execPath,
-    [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    [APP_SERVER, '-p', String(port), '-H', '127.0.0.1'],
     {
       cwd: root,
       env: {
         ...process.env,
-        NEXT_TELEMETRY_DISABLED: '1',
-        NEXT_MANUAL_SIG_HANDLE: '1',
+        ...appServerEnv(),
         UPBEAT_DB: dbPath,
         UPBEAT_SYNC_MS: '100',
         ...auth,
@@ -95,14 +102,14 @@ export async function startApp(
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`next start exited with ${proc.exitCode}:\n${out}`);
+    if (proc.exitCode !== null) throw new Error(`the app server exited with ${proc.exitCode}:\n${out}`);
     try {
       const res = await fetch(`${baseUrl}/api/sites`);
       if (res.status < 500) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`next start did not answer within 60 s:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`the app server did not answer within 60 s:\n${out}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   const login = async (context: BrowserContext) => {

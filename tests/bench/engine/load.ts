@@ -17,7 +17,7 @@ import type { Flags } from './flags';
 import { getJson, log, OUTPUT, ROOT, selfCpu, sleep, start, waitUntil, type LoadResult, type TargetStats } from './harness';
 import { measureFloor } from './floor';
 import { describeBeats, watchSelfReports } from './self-reports';
-import { freePort } from '../../helpers/app-server';
+import { APP_SERVER, freePort } from '../../helpers/app-server';
 import { summarize } from '../lib/stats';
 
 const READER_TOKEN = 'upbeat-bench-reader-token-0123456789abcdef';
@@ -141,7 +141,7 @@ export async function runLoad(
     const prof = flags.isCpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(OUTPUT, 'prof')}`] : [];
     const appPort = spec.isInApp ? await freePort() : 0;
     const nodeArgs = spec.isInApp
-      ? [...prof, path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(appPort), '-H', '127.0.0.1']
+      ? [...prof, APP_SERVER, '-p', String(appPort), '-H', '127.0.0.1']
       : [...prof, '--import', 'tsx', 'lib/cli/monitor.ts'];
     const { UPBEAT_CONCURRENCY: _ignored, ...inherited } = process.env;
     const env: NodeJS.ProcessEnv = {

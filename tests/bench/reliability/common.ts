@@ -15,6 +15,7 @@ import type { SelfReportStats } from '../../../lib/monitor/self-report';
 import { startProcess, stopProcess, type Started } from '../lib/proc';
 import { formatMarkdown, formatText, num, type Row } from '../lib/table';
 import { openAppStore } from '../../../lib/store';
+import { APP_SERVER } from '../../helpers/app-server';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const OUTPUT = path.join(ROOT, 'tests', 'output');
@@ -185,9 +186,9 @@ export interface WebServer {
 export async function startWeb(dbPath: string, env: Record<string, string> = {}, port?: number): Promise<WebServer> {
   const p = port ?? (await freePort());
   const started = await startChild(
-    [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(p), '-H', '127.0.0.1'],
+    [APP_SERVER, '-p', String(p), '-H', '127.0.0.1'],
     'web server',
-    /checker running|checker off|Ready in/,
+    /checker running|checker off|web server on|Ready in/,
     {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: '1',

@@ -1,0 +1,81 @@
+/**
+ * The web server `npm start` runs: Next.js through its custom-server API, behind the one-second shared cache of
+ * public answers (micro-cache.ts). Everything else is exactly what `next start` does: the same build, the same
+ * instrumentation (the checker thread, the peer hook), the same routes. Loaded from a prebuilt bundle
+ * (server-bundle.mjs) like the CLI, so starting compiles nothing.
+ */
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import next from 'next';
+import { getConfig } from '../config';
+import { resolveClient } from '../http/client-address';
+import { peerOf } from '../http/peer';
+import { anonymousLimiter, clientKeyOfAddress } from '../http/rate-limit';
+import { MicroCache } from './micro-cache';
+
+const config = getConfig();
+
+/** `-p PORT` / `-H HOST` as `next start` takes them, over PORT and HOST. */
+function flag(short: string, long: string): string | undefined {
+  const args = process.argv.slice(2);
+  const at = args.findIndex((a) => a === short || a === long);
+  return at === -1 ? undefined : args[at + 1];
+}
+const portFlag = flag('-p', '--port');
+const port = portFlag !== undefined ? Number(portFlag) : config.port;
+const host = flag('-H', '--hostname') ?? config.host;
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`upbeat: --port must be a port number 0-65535; got "${portFlag}"`);
+  process.exit(2);
+}
+const app = next({ dev: false, dir: process.cwd() });
+const handle = app.getRequestHandler();
+const cache = new MicroCache();
+
+/** Request headers as the lib/http readers take them. */
+function headerSource(req: IncomingMessage): { get(name: string): string | null } {
+  return {
+    get(name) {
+      const value = req.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
+/**
+ * An answer from the cache counts against the caller's anonymous limit exactly as the route would count it (the
+ * limiter is one object per process, shared with the routes). A caller out of requests goes on to Next.js, whose
+ * route finds the same empty bucket and answers 429 with Retry-After in its own words.
+ */
+function mayAnswer(req: IncomingMessage): boolean {
+  const headers = headerSource(req);
+  const client = resolveClient(peerOf(headers), headers, config.trustProxy);
+  return anonymousLimiter().take(clientKeyOfAddress(client.address)) === 0;
+}
+
+async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Next.js's own static files are already served cheaply, and must never use up a reader's limit.
+  const key = req.url?.startsWith('/_next/') ? null : cache.keyOf(req);
+  if (key !== null) {
+    const hit = cache.lookup(key);
+    if (hit && mayAnswer(req)) return cache.serve(req, res, hit);
+    if (!hit) cache.capture(key, req, res);
+  }
+  await handle(req, res);
+}
+
+await app.prepare();
+const server = http.createServer((req, res) => {
+  onRequest(req, res).catch((err: unknown) => {
+    console.error('upbeat: a request failed:', err);
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Internal server error');
+  });
+});
+server.listen({ port, ...(host ? { host } : {}) }, () => {
+  console.log(`upbeat: web server on http://${host ?? 'localhost'}:${port}`);
+});
+server.on('error', (err) => {
+  console.error(`upbeat: cannot listen on ${host ?? '*'}:${port}: ${err.message}`);
+  process.exit(1);
+});
