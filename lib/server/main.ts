@@ -10,7 +10,8 @@ import next from 'next';
 import { getConfig } from '../config';
 import { resolveClient } from '../http/client-address';
 import { peerOf } from '../http/peer';
-import { anonymousLimiter, clientKeyOfAddress } from '../http/rate-limit';
+import { isAppError } from '../errors';
+import { anonymousLimiter, clientKeyOfAddress, enforceRateLimit } from '../http/rate-limit';
 import { MicroCache } from './micro-cache';
 
 const config = getConfig();
@@ -43,14 +44,27 @@ function headerSource(req: IncomingMessage): { get(name: string): string | null 
 }
 
 /**
- * An answer from the cache counts against the caller's anonymous limit exactly as the route would count it (the
- * limiter is one object per process, shared with the routes). A caller out of requests goes on to Next.js, whose
- * route finds the same empty bucket and answers 429 with Retry-After in its own words.
+ * An answer from the cache counts against the caller's anonymous limit exactly as the route would count it: the
+ * limiter is one object per process, shared with the routes, and the refusal is the routes' own (429, Retry-After,
+ * the same JSON error). Refused here, a flood from one address costs no more than the cached answers do.
  */
-function mayAnswer(req: IncomingMessage): boolean {
+function refusedHere(req: IncomingMessage, res: ServerResponse): boolean {
   const headers = headerSource(req);
   const client = resolveClient(peerOf(headers), headers, config.trustProxy);
-  return anonymousLimiter().take(clientKeyOfAddress(client.address)) === 0;
+  try {
+    enforceRateLimit(anonymousLimiter(), clientKeyOfAddress(client.address));
+    return false;
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    res.writeHead(429, {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      ...(err.retryAfterSeconds !== undefined ? { 'retry-after': String(err.retryAfterSeconds) } : {}),
+    });
+    res.end(JSON.stringify({ error: { code: err.code, message: err.message } }));
+    return true;
+  }
 }
 
 async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -58,8 +72,11 @@ async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<voi
   const key = req.url?.startsWith('/_next/') ? null : cache.keyOf(req);
   if (key !== null) {
     const hit = cache.lookup(key);
-    if (hit && mayAnswer(req)) return cache.serve(req, res, hit);
-    if (!hit) cache.capture(key, req, res);
+    if (hit) {
+      if (!refusedHere(req, res)) cache.serve(req, res, hit);
+      return;
+    }
+    cache.capture(key, req, res);
   }
   await handle(req, res);
 }

@@ -99,14 +99,20 @@ test('the shared cache in front of Next.js', async (t) => {
   await t.test('answers from memory count against the anonymous limit; past it, 429 with Retry-After', async () => {
     const statuses: number[] = [];
     let retryAfter: string | undefined;
+    let refusal = '';
     for (let i = 0; i < BURST + 5; i++) {
       const r = await read(app, '/status/front', '10.0.5.1');
       statuses.push(r.status);
-      if (r.status === 429) retryAfter = r.headers['retry-after'];
+      if (r.status === 429) {
+        retryAfter = r.headers['retry-after'];
+        refusal = r.body.toString();
+      }
     }
     assert.equal(statuses.filter((s) => s === 200).length, BURST, statuses.join(' '));
     assert.deepEqual(statuses.slice(BURST), [429, 429, 429, 429, 429]);
     assert.ok(Number(retryAfter) >= 1, `Retry-After ${retryAfter}`);
+    // The routes' own refusal: the same JSON error, whoever answered.
+    assert.equal((JSON.parse(refusal) as { error: { code: string } }).error.code, 'rate_limited');
   });
 
   await t.test('a change to the page shows within the route’s max-age and the second held here', async () => {
