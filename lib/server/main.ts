@@ -5,7 +5,9 @@
  * (server-bundle.mjs) like the CLI, so starting compiles nothing.
  */
 import http from 'node:http';
+import { Duplex } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import compression from 'compression';
 import next from 'next';
 import { getConfig } from '../config';
 import { resolveClient } from '../http/client-address';
@@ -32,6 +34,12 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const app = next({ dev: false, dir: process.cwd() });
 const handle = app.getRequestHandler();
 const cache = new MicroCache();
+/**
+ * What `next start` does for every answer and a custom server must do itself: gzip when the client takes it (the
+ * `compression` middleware, the one Next.js bundles for its own server). Answers that come compressed already
+ * (status pages, made once per cache window) are left alone, and a cached answer is the compressed bytes as sent.
+ */
+const compress = compression();
 
 /** Request headers as the lib/http readers take them. */
 function headerSource(req: IncomingMessage): { get(name: string): string | null } {
@@ -67,6 +75,21 @@ function refusedHere(req: IncomingMessage, res: ServerResponse): boolean {
   }
 }
 
+/**
+ * A client gone before the end leaves the middleware's zlib stream open, and it outlives its response. The
+ * middleware hands its 'drain' listeners to that stream and returns it from `res.on('drain')`: the one way to reach
+ * it, and the way `next start` ends it too.
+ */
+function releaseCompressionStream(res: ServerResponse): void {
+  const noop = () => {};
+  const stream: unknown = res.on('drain', noop);
+  if (stream === res || !(stream instanceof Duplex)) {
+    res.off('drain', noop);
+    return;
+  }
+  stream.destroy();
+}
+
 async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
   // Next.js's own static files are already served cheaply, and must never use up a reader's limit.
   const key = req.url?.startsWith('/_next/') ? null : cache.keyOf(req);
@@ -78,6 +101,10 @@ async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<voi
     }
     cache.capture(key, req, res);
   }
+  compress(req as never, res as never, () => {});
+  res.once('close', () => {
+    if (!res.writableFinished) releaseCompressionStream(res);
+  });
   await handle(req, res);
 }
 
