@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { publicGeneration } from '../http/public-generation';
 
 /**
  * A shared cache for one second in front of Next.js, in the same process: what a CDN or a reverse proxy would do
@@ -46,6 +47,8 @@ export interface CachedAnswer {
   body: Buffer;
   etag: string | null;
   expiresAt: number;
+  /** The public generation it was kept under (lib/http/public-generation.ts): an owner's change purges it. */
+  generation: number;
 }
 
 export class MicroCache {
@@ -71,7 +74,7 @@ export class MicroCache {
       this.missCount++;
       return null;
     }
-    if (entry.expiresAt <= this.now()) {
+    if (entry.expiresAt <= this.now() || entry.generation !== publicGeneration()) {
       this.drop(key, entry);
       this.missCount++;
       return null;
@@ -100,6 +103,8 @@ export class MicroCache {
    */
   capture(key: string, req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'GET') return;
+    // The generation as the request began: a change made while Next.js builds the answer makes it stale at once.
+    const generation = publicGeneration();
     const chunks: Buffer[] = [];
     let size = 0;
     let tooBig = false;
@@ -134,7 +139,7 @@ export class MicroCache {
     res.end = ((...args: unknown[]) => {
       if (args.length > 0 && typeof args[0] !== 'function') keep(args[0], args[1]);
       const out = end(...args);
-      if (!tooBig) this.store(key, res.statusCode, { ...lowerCased(res.getHeaders()), ...lowerCased(headArg) }, Buffer.concat(chunks));
+      if (!tooBig) this.store(key, res.statusCode, { ...lowerCased(res.getHeaders()), ...lowerCased(headArg) }, Buffer.concat(chunks), generation);
       return out;
     }) as ServerResponse['end'];
   }
@@ -143,7 +148,7 @@ export class MicroCache {
     return { entries: this.entries.size, bytes: this.bytes, hits: this.hitCount, misses: this.missCount };
   }
 
-  private store(key: string, status: number, headers: OutgoingHttpHeaders, body: Buffer): void {
+  private store(key: string, status: number, headers: OutgoingHttpHeaders, body: Buffer, generation = publicGeneration()): void {
     const maxAgeMs = cacheableFor(status, headers);
     if (maxAgeMs === null) return;
     const kept: OutgoingHttpHeaders = {};
@@ -156,7 +161,7 @@ export class MicroCache {
       this.drop(oldest[0], oldest[1]);
     }
     const etag = headers.etag === undefined ? null : one(headers.etag as string | string[]);
-    this.entries.set(key, { status, headers: kept, body, etag, expiresAt: this.now() + Math.min(HOLD_MS, maxAgeMs) });
+    this.entries.set(key, { status, headers: kept, body, etag, expiresAt: this.now() + Math.min(HOLD_MS, maxAgeMs), generation });
     this.bytes += body.length;
   }
 

@@ -3,7 +3,7 @@ import { UPTIME_WINDOWS, type UptimeWindow } from '../../db/history';
 import { AppError } from '../errors';
 import { addEncoded, newCounts, percentilesOf } from '../../db/histogram';
 import { BADGE_STYLES, type Badge, type BadgeStyle } from './badge-svg';
-import { publicCache } from './short-cache';
+import { purgePublicCache } from './short-cache';
 import { stateWords } from './words';
 
 /**
@@ -156,5 +156,5 @@ export function endpointJson(badge: Badge, style: BadgeStyle) {
  */
 export function setBadges(store: Store, siteId: number, enabled: boolean): void {
   if (!store.setBadgesEnabled(siteId, enabled)) throw new AppError('not_found', `No site with id ${siteId}`);
-  publicCache().clear();
+  purgePublicCache();
 }

@@ -4,7 +4,7 @@ import { INCIDENT_STATUSES, MAINTENANCE_STATUSES } from '../../db/status-posts';
 import { assertNotManaged } from '../config-file/managed';
 import { AppError } from '../errors';
 import { fieldErrors } from '../schemas';
-import { publicCache } from './short-cache';
+import { purgePublicCache } from './short-cache';
 
 /**
  * The owner's verbs for status pages and their posts (Settings → Status pages and /api/status-pages), with the
@@ -136,14 +136,14 @@ export function savePage(store: Store, input: unknown, id?: number): StatusPageD
     store.setStatusPageSites(saved.id, sites);
     return saved;
   })();
-  publicCache().clear();
+  purgePublicCache();
   return detail(store, page);
 }
 
 export function deletePage(store: Store, id: number): void {
   assertNotManaged(store, 'statusPage', id);
   if (!store.deleteStatusPage(id)) throw new AppError('not_found', `No status page with id ${id}`);
-  publicCache().clear();
+  purgePublicCache();
 }
 
 export function listPosts(store: Store, pageId: number): StatusPost[] {
@@ -163,7 +163,7 @@ export function createPost(store: Store, pageId: number, input: unknown): Status
     endsAt: p.kind === 'maintenance' && p.endsAt ? Date.parse(p.endsAt) : null,
   };
   const saved = store.createStatusPost(pageId, post);
-  publicCache().clear();
+  purgePublicCache();
   return saved;
 }
 
@@ -171,11 +171,11 @@ export function addPostUpdate(store: Store, pageId: number, postId: number, inpu
   const u = parse(updateSchema, input, 'update');
   const saved = store.addStatusPostUpdate(pageId, postId, u.status, u.message);
   if (!saved) throw new AppError('not_found', `No post with id ${postId} on this page`);
-  publicCache().clear();
+  purgePublicCache();
   return saved;
 }
 
 export function deletePost(store: Store, pageId: number, postId: number): void {
   if (!store.deleteStatusPost(pageId, postId)) throw new AppError('not_found', `No post with id ${postId} on this page`);
-  publicCache().clear();
+  purgePublicCache();
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
+import { purgePublicAnswers } from '../http/public-generation';
 
 /**
  * A few seconds of memory for what anonymous visitors read: when an outage sends everyone to a status page, the
@@ -70,6 +71,15 @@ type Holder = { [KEY]?: ShortCache };
 
 /** Seconds a public status page, its feed and badges are kept, here and by browsers and proxies. */
 export const PUBLIC_MAX_AGE_SECONDS = 5;
+
+/**
+ * Forgets every public answer kept in this process, here and in the web server's shared cache: an owner's change
+ * shows on the next read.
+ */
+export function purgePublicCache(): void {
+  publicCache().clear();
+  purgePublicAnswers();
+}
 
 /** The process's cache for public status pages and badges (on globalThis: Next.js has several module graphs). */
 export function publicCache(): ShortCache {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { test } from 'node:test';
+import { purgePublicAnswers } from '../../../lib/http/public-generation';
 import { cacheableFor, HOLD_MS, matchesEtag, MicroCache } from '../../../lib/server/micro-cache';
 
 const publicHeaders: import('node:http').OutgoingHttpHeaders = { 'cache-control': 'public, max-age=5, stale-while-revalidate=30', vary: 'accept-encoding', etag: '"a"' };
@@ -55,4 +56,13 @@ test('an answer is held for at most a second, and not past its own max-age', () 
   now = HOLD_MS;
   assert.equal(cache.lookup('k'), null, 'gone after HOLD_MS');
   assert.deepEqual(cache.stats(), { entries: 0, bytes: 0, hits: 1, misses: 1 });
+});
+
+test('a purge of public answers makes every held answer stale at once', () => {
+  const cache = new MicroCache(() => 0);
+  const stored = (cache as unknown as { store(k: string, s: number, h: object, b: Buffer): void }).store.bind(cache);
+  stored('k', 200, publicHeaders, Buffer.from('x'));
+  assert.ok(cache.lookup('k'));
+  purgePublicAnswers();
+  assert.equal(cache.lookup('k'), null);
 });
