@@ -31,6 +31,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`upbeat: --port must be a port number 0-65535; got "${portFlag}"`);
   process.exit(2);
 }
+// As `next start -p` does: the app (its start log's setup link, absolute URLs) reads the port it is served on from
+// PORT, in its own copy of lib/config.ts, first read when Next.js starts it below.
+// eslint-disable-next-line no-restricted-syntax
+process.env.PORT = String(port);
 const app = next({ dev: false, dir: process.cwd() });
 const handle = app.getRequestHandler();
 const cache = new MicroCache();

@@ -127,7 +127,8 @@ test('the first start’s build prints no telemetry notice', async (t) => {
   // The build is stopped first, so nothing writes into its folder once it is removed.
   t.after(async () => {
     await term.kill();
-    fs.rmSync(path.join(root, distDir), { recursive: true, force: true });
+    // Retried: a compiler worker of the stopped build may still be closing its last file.
+    fs.rmSync(path.join(root, distDir), { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
   // Next.js prints its notice before it starts compiling; there is no need to wait for the whole build.
   await term.waitFor(/Creating an optimized production build/, 120_000);
