@@ -1,5 +1,6 @@
 import 'server-only';
-import { gzipOf, matchesEtag, PUBLIC_MAX_AGE_SECONDS, type CachedBody } from '@/lib/status/short-cache';
+import { matchesEtag } from '@/lib/http/etag';
+import { gzipOf, PUBLIC_MAX_AGE_SECONDS, type CachedBody } from '@/lib/status/short-cache';
 
 /**
  * A cached public body as a response a CDN or reverse proxy may hold for a few seconds: Cache-Control public with

@@ -25,7 +25,7 @@ export type Phase = 'dns' | 'connect' | 'tls' | 'ttfb' | 'transfer';
  * a total of its whole deadline.
  */
 export class PhaseClock {
-  private lastUs = nowUs();
+  private lastUs = clockNowUs();
   private running: Phase | null = null;
   private counting = true;
   private stopped = false;
@@ -49,7 +49,7 @@ export class PhaseClock {
     this.counting = true;
     // Resuming after a hold counts from now; otherwise close() left lastUs at the instant the last phase ended
     // (or, before the first phase, at the clock's start).
-    if (!wasCounting) this.lastUs = nowUs();
+    if (!wasCounting) this.lastUs = clockNowUs();
   }
 
   /**
@@ -66,7 +66,7 @@ export class PhaseClock {
   resume(): void {
     if (this.stopped || this.counting || this.running === null) return;
     this.counting = true;
-    this.lastUs = nowUs();
+    this.lastUs = clockNowUs();
   }
 
   /**
@@ -89,18 +89,14 @@ export class PhaseClock {
 
   private close(atUs?: number): void {
     if (this.running === null || !this.counting) return;
-    const now = atUs === undefined ? nowUs() : Math.min(nowUs(), Math.max(this.lastUs, atUs));
+    const now = atUs === undefined ? clockNowUs() : Math.min(clockNowUs(), Math.max(this.lastUs, atUs));
     this.spentUs[this.running] += now - this.lastUs;
     this.lastUs = now;
   }
 }
 
-/** The clock's time base, whole microseconds; for `PhaseClock.stop(atUs)`. */
+/** The clock's time base, whole microseconds: the instants `enter`, `hold` and `stop` take. */
 export function clockNowUs(): number {
-  return nowUs();
-}
-
-function nowUs(): number {
   return Math.round(performance.now() * 1000);
 }
 
@@ -295,7 +291,7 @@ function settle(socket: net.Socket, event: 'connect' | 'secureConnect', signal: 
       signal.removeEventListener('abort', onAbort);
     };
     const onEvent = () => {
-      const atUs = nowUs();
+      const atUs = clockNowUs();
       done();
       resolve(atUs);
     };

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { matchesEtag } from '../http/etag';
 import { publicGeneration } from '../http/public-generation';
 
 /**
@@ -186,13 +187,6 @@ export function cacheableFor(status: number, headers: OutgoingHttpHeaders): numb
     .filter((v) => v !== '');
   if (vary.some((v) => !KEYED_SET.has(v))) return null;
   return Number(maxAge[1]) * 1000;
-}
-
-/** If-None-Match against one ETag: a list, `*`, weak or strong alike (a weak comparison, as for GET). */
-export function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
-  return header.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag));
 }
 
 function withoutBodyHeaders(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {

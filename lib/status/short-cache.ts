@@ -59,13 +59,6 @@ export class ShortCache {
   }
 }
 
-/** Whether an If-None-Match header names `etag` (a list, `*`, or weak forms of it). */
-export function matchesEtag(header: string | null, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
-  return header.split(',').some((part) => part.trim().replace(/^W\//, '') === etag);
-}
-
 const KEY = Symbol.for('upbeat.statusCache');
 type Holder = { [KEY]?: ShortCache };
 

@@ -2,7 +2,7 @@
  * `npm run bench:status`: a public status page under load, and what the checker feels meanwhile.
  *
  * A fresh database with 100 sites (checked every 5 s against the local target server by the checker inside
- * `next start`, as `npm start` runs it) and 90 days of history, all on one status page; badges on for one site.
+ * the web server, as `npm start` runs it) and 90 days of history, all on one status page; badges on for one site.
  *
  * 1. Readers: 200 concurrent clients (X-Forwarded-For through a trusted proxy on 127.0.0.1, as people behind a
  *    reverse proxy are) read the page for N seconds (default 30) as browsers do on a first visit (gzip accepted,
@@ -100,6 +100,35 @@ async function quiet(file: string): Promise<{ p99: number; n: number }> {
   return lagP99(file, from, from + flags.seconds * 1000);
 }
 
+interface Reading {
+  from: number;
+  to: number;
+  /** Of the 200s, ms, sorted. */
+  latencies: number[];
+  statuses: Map<number, number>;
+}
+
+/** `clients` workers on one pool, each running `client`; `read` asks once and records the answer against `t0`. */
+async function runClients(
+  baseUrl: string,
+  client: (c: number, read: (path: string, headers: Record<string, string>, t0: number) => Promise<void>) => Promise<void>,
+): Promise<Reading> {
+  const pool = new Pool(baseUrl, { connections: flags.clients, pipelining: 1 });
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const read = async (path: string, headers: Record<string, string>, t0: number) => {
+    const res = await pool.request({ path, method: 'GET', headers });
+    await res.body.dump();
+    if (res.statusCode === 200) latencies.push(performance.now() - t0);
+    statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+  };
+  const from = Date.now();
+  await Promise.all(Array.from({ length: flags.clients }, (_, c) => client(c, read)));
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  return { from, to: Date.now(), latencies, statuses };
+}
+
 /**
  * Closed loop: `clients` workers, each sends its next request when the last answered: the most pages the server
  * gives. Each worker stands for many people behind one proxy and takes its next address from a round of
@@ -107,28 +136,15 @@ async function quiet(file: string): Promise<{ p99: number; n: number }> {
  * (200 × 40 addresses stay under the limiter's 10,000 remembered clients, past which newcomers share one bucket).
  */
 const ADDRESSES_PER_CLIENT = 40;
-async function readers(baseUrl: string, path: string) {
-  const pool = new Pool(baseUrl, { connections: flags.clients, pipelining: 1 });
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
+function readers(baseUrl: string, path: string): Promise<Reading> {
   const until = performance.now() + flags.seconds * 1000;
-  const from = Date.now();
-  await Promise.all(
-    Array.from({ length: flags.clients }, async (_, c) => {
-      for (let k = 0; performance.now() < until; k++) {
-        // As a browser asks: gzip accepted.
-        const headers = { 'x-forwarded-for': `10.${1 + (k % ADDRESSES_PER_CLIENT)}.${c >> 8}.${c & 255}`, 'accept-encoding': 'gzip' };
-        const t0 = performance.now();
-        const res = await pool.request({ path, method: 'GET', headers });
-        await res.body.dump();
-        if (res.statusCode === 200) latencies.push(performance.now() - t0);
-        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-      }
-    }),
-  );
-  await pool.close();
-  latencies.sort((a, b) => a - b);
-  return { from, to: Date.now(), latencies, statuses };
+  return runClients(baseUrl, async (c, read) => {
+    for (let k = 0; performance.now() < until; k++) {
+      // As a browser asks: gzip accepted.
+      const headers = { 'x-forwarded-for': `10.${1 + (k % ADDRESSES_PER_CLIENT)}.${c >> 8}.${c & 255}`, 'accept-encoding': 'gzip' };
+      await read(path, headers, performance.now());
+    }
+  });
 }
 
 /**
@@ -136,31 +152,18 @@ async function readers(baseUrl: string, path: string) {
  * asking `rate` pages a second on a fixed schedule. Each latency runs from the request's scheduled time, so a slow
  * answer that delays the next request is counted against that one too (no coordinated omission).
  */
-async function paced(baseUrl: string, path: string, rate: number) {
-  const pool = new Pool(baseUrl, { connections: flags.clients, pipelining: 1 });
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
+function paced(baseUrl: string, path: string, rate: number): Promise<Reading> {
   const start = performance.now() + 100;
   const until = start + flags.seconds * 1000;
   const everyMs = (flags.clients / rate) * 1000;
-  const from = Date.now();
-  await Promise.all(
-    Array.from({ length: flags.clients }, async (_, c) => {
-      const headers = { 'x-forwarded-for': `10.2.${c >> 8}.${c & 255}`, 'accept-encoding': 'gzip' };
-      for (let due = start + (c * everyMs) / flags.clients; due < until; due += everyMs) {
-        await sleep(due - performance.now());
-        // From the scheduled time when sent late (the wait counts); from the send when a timer fired early.
-        const t0 = Math.min(due, performance.now());
-        const res = await pool.request({ path, method: 'GET', headers });
-        await res.body.dump();
-        if (res.statusCode === 200) latencies.push(performance.now() - t0);
-        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-      }
-    }),
-  );
-  await pool.close();
-  latencies.sort((a, b) => a - b);
-  return { from, to: Date.now(), latencies, statuses };
+  return runClients(baseUrl, async (c, read) => {
+    const headers = { 'x-forwarded-for': `10.2.${c >> 8}.${c & 255}`, 'accept-encoding': 'gzip' };
+    for (let due = start + (c * everyMs) / flags.clients; due < until; due += everyMs) {
+      await sleep(due - performance.now());
+      // From the scheduled time when sent late (the wait counts); from the send when a timer fired early.
+      await read(path, headers, Math.min(due, performance.now()));
+    }
+  });
 }
 
 /** The rate the open-loop row offers: the issue's target throughput. */
@@ -274,7 +277,7 @@ runMain(async () => {
       const p = await paced(web.baseUrl, '/status/bench', PACED_RATE);
       const pacedRps = p.latencies.length / ((p.to - p.from) / 1000);
       const pacedP95 = percentileSorted(Float64Array.from(p.latencies), 95);
-      // The framework's own floor on this machine: the same clients reading a static file that next start serves
+      // The framework's own floor on this machine: the same clients reading a static file that Next.js serves
       // with no code of ours in the path. The page cannot be cheaper than this.
       log(`${flags.clients} readers of a static file for ${flags.seconds} s (the framework's floor)`);
       const cpuF0 = cpuSeconds(serverPid) ?? NaN;

@@ -62,7 +62,7 @@ export interface LoadSpec {
   timeoutMs?: number;
   /** Start without UPBEAT_CONCURRENCY: the defaults, as a user runs it. */
   isDefaults?: boolean;
-  /** Run the web server (`next start`, checker inside) instead of `npm run monitor`. */
+  /** Run the web server (as `npm start` does, checker inside) instead of `npm run monitor`. */
   isInApp?: boolean;
   /** With isInApp: a client reads /api/overview 10 times a second and a site's history 10 times a second. */
   hasReaders?: boolean;
@@ -267,7 +267,7 @@ export async function runLoad(
       },
     ];
     notes.push(
-      `${spec.label}: monitor = ${spec.isInApp ? '`next start` (checker inside)' : '`node --import tsx lib/cli/monitor.ts`'}, UPBEAT_CONCURRENCY=${spec.isDefaults ? 'unset (default)' : flags.concurrency}; window ` +
+      `${spec.label}: monitor = ${spec.isInApp ? 'the web server, as `npm start` runs it (checker inside)' : '`node --import tsx lib/cli/monitor.ts`'}, UPBEAT_CONCURRENCY=${spec.isDefaults ? 'unset (default)' : flags.concurrency}; window ` +
         `[start + ${flags.intervalS} s, + ${flags.seconds} s] (one full interval of warm-up excluded). Due = grid ` +
         `slots (nextSlotAtOrAfter) inside the window; done = distinct slots with a row in \`checks\` ` +
         `(checked_at − lag_ms snapped to the site's grid).`,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { test } from 'node:test';
 import { purgePublicAnswers } from '../../../lib/http/public-generation';
-import { cacheableFor, HOLD_MS, matchesEtag, MicroCache } from '../../../lib/server/micro-cache';
+import { matchesEtag } from '../../../lib/http/etag';
+import { cacheableFor, HOLD_MS, MicroCache } from '../../../lib/server/micro-cache';
 
 const publicHeaders: import('node:http').OutgoingHttpHeaders = { 'cache-control': 'public, max-age=5, stale-while-revalidate=30', vary: 'accept-encoding', etag: '"a"' };
 
@@ -26,6 +27,8 @@ test('If-None-Match: a list, a weak tag or * matches; another tag does not', () 
   assert.equal(matchesEtag('*', '"a"'), true);
   assert.equal(matchesEtag('"b"', '"a"'), false);
   assert.equal(matchesEtag(undefined, '"a"'), false);
+  assert.equal(matchesEtag(null, '"a"'), false);
+  assert.equal(matchesEtag('"a-gz"', 'W/"a-gz"'), true, 'weak on either side');
 });
 
 function request(url: string, headers: Record<string, string> = {}, method = 'GET'): IncomingMessage {
