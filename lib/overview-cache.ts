@@ -17,78 +17,126 @@ import { SPARK_BUCKET_MS, type OverviewVerbs } from '../db/overview';
 export const OVERVIEW_MAX_AGE_MS = 60_000;
 
 interface Entry {
+  id: number;
   site: OverviewSite;
   updatedAt: number;
   /** Read again from this time on, even without new checks. */
   expiresAt: number;
+  /**
+   * `site.sparkFrom`, kept beside it: the per-read loops touch only entries. Ten thousand summaries lie all over
+   * the heap, and reaching into each one cost about half a microsecond (a cache miss) — 6 ms a read for one field.
+   */
+  sparkFrom: number;
+  /** The summary as a caller's encoder wrote it (readEncoded), until the summary changes. */
+  encodedBy?: (site: OverviewSite) => string;
+  encoded?: string;
+}
+
+export interface OverviewReadOptions {
+  now?: number;
+  ids?: readonly number[];
+}
+
+export interface EncodedSite {
+  id: number;
+  site: OverviewSite;
+  text: string;
 }
 
 export interface OverviewCache {
   /** Every site (or the given ones), as `store.overview` would answer (ordered by id), up to `maxAgeMs` for uptime. */
-  read(options?: { now?: number; ids?: readonly number[] }): OverviewSite[];
+  read(options?: OverviewReadOptions): OverviewSite[];
+  /**
+   * The same sites, each with `encode(site)`, which runs once per summary: a site that did not change since the
+   * last read gives back the text it gave then (at 10,000 sites, writing out every site's JSON on every read was
+   * most of what a read cost). `encode` must depend on the summary alone.
+   */
+  readEncoded(options: OverviewReadOptions, encode: (site: OverviewSite) => string): EncodedSite[];
   /** How many site summaries the last read took from the database (for tests and benchmarks). */
   lastReadCount(): number;
 }
 
-type Source = Pick<OverviewVerbs, 'overview' | 'checkedSince' | 'siteStamps'>;
+type Source = Pick<OverviewVerbs, 'overview' | 'checkedSince' | 'siteStamps'> & { sitesRevision(): number };
 
 export function createOverviewCache(store: Source, maxAgeMs = OVERVIEW_MAX_AGE_MS): OverviewCache {
   const entries = new Map<number, Entry>();
   let watermark = 0;
   let readCount = 0;
+  // Which sites exist and when each was last edited, read again only when the sites' revision (a counter that
+  // triggers bump on every insert, delete and settings update) moved: at 10,000 sites the list was a third of
+  // a read's time, and most reads come between two edits.
+  let stamps: { id: number; updatedAt: number }[] = [];
+  let stampsRevision = -1;
 
   const firstMinuteAt = (now: number) => (Math.floor(now / SPARK_BUCKET_MS) - 59) * SPARK_BUCKET_MS;
 
   /** The summary with its sparkline moved on to the reading's minutes (only ever forward). */
-  const slide = (entry: Entry, from: number): OverviewSite => {
+  const slide = (entry: Entry, from: number): void => {
+    if (entry.sparkFrom === from) return;
     const site = entry.site;
-    if (site.sparkFrom === from) return site;
     const shift = (from - site.sparkFrom) / SPARK_BUCKET_MS;
     const spark: SparkPoint[] = [];
     for (const [index, latency, ok] of site.spark) if (index >= shift) spark.push([index - shift, latency, ok]);
     entry.site = { ...site, sparkFrom: from, spark };
-    return entry.site;
+    entry.sparkFrom = from;
+    entry.encodedBy = undefined;
+  };
+
+  /** The entries of every site (or the given ones), ordered by id, each current. */
+  const collect = ({ now = Date.now(), ids }: OverviewReadOptions): Entry[] => {
+    // The watermark is taken BEFORE the rows are read: a check landing in between is read now and again next
+    // time, never missed.
+    const changed = store.checkedSince(watermark);
+    watermark = changed.latestId;
+    for (const id of changed.siteIds) entries.delete(id);
+
+    const revision = store.sitesRevision();
+    if (revision !== stampsRevision) {
+      stamps = store.siteStamps();
+      stampsRevision = revision;
+      const live = new Set(stamps.map((stamp) => stamp.id));
+      for (const id of entries.keys()) if (!live.has(id)) entries.delete(id);
+    }
+
+    const wanted = ids ? new Set(ids) : null;
+    const from = firstMinuteAt(now);
+    const stale: number[] = [];
+    for (const { id, updatedAt } of stamps) {
+      if (wanted && !wanted.has(id)) continue;
+      const entry = entries.get(id);
+      if (!entry || entry.updatedAt !== updatedAt || now >= entry.expiresAt || entry.sparkFrom > from) stale.push(id);
+    }
+    readCount = stale.length;
+    if (stale.length > 0) {
+      // Spread over the second half of the max age, so sites read together (at start-up) expire apart.
+      const half = Math.max(1, Math.floor(maxAgeMs / 2));
+      for (const site of store.overview({ now, ids: stale })) {
+        const expiresAt = now + half + ((site.id * 7919) % half);
+        entries.set(site.id, { id: site.id, site, updatedAt: site.updatedAt, expiresAt, sparkFrom: site.sparkFrom });
+      }
+    }
+
+    const out: Entry[] = [];
+    for (const { id } of stamps) {
+      if (wanted && !wanted.has(id)) continue;
+      const entry = entries.get(id);
+      if (!entry) continue;
+      slide(entry, from);
+      out.push(entry);
+    }
+    return out;
   };
 
   return {
-    read({ now = Date.now(), ids } = {}) {
-      // The watermark is taken BEFORE the rows are read: a check landing in between is read now and again next
-      // time, never missed.
-      const changed = store.checkedSince(watermark);
-      watermark = changed.latestId;
-      for (const id of changed.siteIds) entries.delete(id);
-
-      const wanted = ids ? new Set(ids) : null;
-      const stamps = store.siteStamps();
-      const live = new Set<number>();
-      const from = firstMinuteAt(now);
-      const stale: number[] = [];
-      for (const { id, updatedAt } of stamps) {
-        live.add(id);
-        if (wanted && !wanted.has(id)) continue;
-        const entry = entries.get(id);
-        if (!entry || entry.updatedAt !== updatedAt || now >= entry.expiresAt || entry.site.sparkFrom > from) {
-          stale.push(id);
+    read: (options = {}) => collect(options).map((entry) => entry.site),
+    readEncoded(options, encode) {
+      return collect(options).map((entry) => {
+        if (entry.encodedBy !== encode || entry.encoded === undefined) {
+          entry.encoded = encode(entry.site);
+          entry.encodedBy = encode;
         }
-      }
-      for (const id of entries.keys()) if (!live.has(id)) entries.delete(id);
-
-      readCount = stale.length;
-      if (stale.length > 0) {
-        for (const site of store.overview({ now, ids: stale })) {
-          // Spread over the second half of the max age, so sites read together (at start-up) expire apart.
-          const half = Math.max(1, Math.floor(maxAgeMs / 2));
-          entries.set(site.id, { site, updatedAt: site.updatedAt, expiresAt: now + half + ((site.id * 7919) % half) });
-        }
-      }
-
-      const out: OverviewSite[] = [];
-      for (const { id } of stamps) {
-        if (wanted && !wanted.has(id)) continue;
-        const entry = entries.get(id);
-        if (entry) out.push(slide(entry, from));
-      }
-      return out;
+        return { id: entry.id, site: entry.site, text: entry.encoded };
+      });
     },
     lastReadCount: () => readCount,
   };

@@ -136,7 +136,7 @@ const site = siteShape as unknown as z.ZodType<ApiSite>;
 
 const overview = z.looseObject({
   at: z.number(),
-  sites: z.array(siteShape.extend({ spark: z.looseObject({ points: z.array(z.unknown()) }) })),
+  sites: z.array(siteShape.extend({ spark: z.looseObject({ minutes: z.string() }) })),
 }) as unknown as z.ZodType<OverviewWire>;
 
 export type HealthWire = Pick<HealthReport, 'status' | 'reasons'>;

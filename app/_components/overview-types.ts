@@ -6,9 +6,6 @@ import type { ApiSite } from '@/lib/api/present';
  * data. Pure types and helpers, safe in the browser bundle.
  */
 
-/** One minute of the last hour: `[minute index from spark.from, mean latency ms of passes or null, 1 if all passed]`. */
-export type SparkTuple = [index: number, latencyMs: number | null, ok: 0 | 1];
-
 /**
  * The fields of a site the overview shows. Its other settings (headers, method, alerts …) are not sent: a
  * thousand sites' settings were a third of the payload, and the edit dialog reads the one site it edits.
@@ -21,7 +18,8 @@ export interface OverviewSiteWire extends Pick<ApiSite, (typeof OVERVIEW_SITE_FI
   checks24h: number;
   /** The configuration file that declares the site (then it is changed there, not here); absent when none does. */
   managedBy?: string;
-  spark: { from: number; bucketMs: number; points: SparkTuple[] };
+  /** The last hour, a minute a field from `from` (epoch ms): see spark-minutes.ts. */
+  spark: { from: number; bucketMs: number; minutes: string };
 }
 
 export interface OverviewWire {

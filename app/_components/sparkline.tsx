@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { OverviewSiteWire } from './overview-types';
 import { formatLatency } from './format';
+import { decodeSparkMinutes } from './spark-minutes';
 
 const W = 120;
 const H = 28;
@@ -21,10 +22,11 @@ export const Sparkline = memo(function Sparkline({
 }) {
   const span = 60 * spark.bucketMs;
   const start = windowEnd - span;
+  const decoded = decodeSparkMinutes(spark.minutes);
   const x = (at: number) => PAD + ((at - start) / span) * (W - 2 * PAD);
   let max = 0;
   let min = Infinity;
-  for (const [, ms] of spark.points) {
+  for (const [, ms] of decoded) {
     if (ms !== null) {
       max = Math.max(max, ms);
       min = Math.min(min, ms);
@@ -38,7 +40,7 @@ export const Sparkline = memo(function Sparkline({
   const segments: [number, number][][] = [];
   let current: [number, number][] = [];
   const failures: number[] = [];
-  for (const [index, ms, ok] of spark.points) {
+  for (const [index, ms, ok] of decoded) {
     const at = spark.from + index * spark.bucketMs;
     if (at + spark.bucketMs <= start) continue;
     if (!ok) failures.push(x(at));

@@ -45,7 +45,7 @@ export function upsertSite(current: OverviewWire, site: ApiSite): OverviewWire {
   const existing = current.sites.find((s) => s.id === site.id);
   const merged: OverviewSiteWire = existing
     ? { ...existing, ...fields }
-    : { ...fields, uptime24h: null, checks24h: 0, spark: { from: 0, bucketMs: 60_000, points: [] } };
+    : { ...fields, uptime24h: null, checks24h: 0, spark: { from: 0, bucketMs: 60_000, minutes: '' } };
   const sites = existing ? current.sites.map((s) => (s.id === site.id ? merged : s)) : [...current.sites, merged];
   return { ...current, sites };
 }

@@ -10,6 +10,11 @@ export function json(body: unknown, status = 200): Response {
   return Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
 }
 
+/** As json(), for a body already written out as JSON text. */
+export function jsonText(text: string, status = 200): Response {
+  return new Response(text, { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+}
+
 /**
  * The one place an error becomes an HTTP response. A database that is busy or failing is a 503 with Retry-After
  * (see storageUnavailable); other unknown errors are logged and hidden behind a 500.

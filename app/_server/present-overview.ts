@@ -2,14 +2,11 @@ import 'server-only';
 import type { OverviewSite } from '@/db';
 import { SPARK_BUCKET_MS } from '@/db/overview';
 import { presentLastCheck } from '@/lib/api/present';
+import type { EncodedSite } from '@/lib/overview-cache';
 import type { OverviewSiteWire, OverviewWire } from '@/app/_components/overview-types';
+import { encodeSparkMinutes } from '@/app/_components/spark-minutes';
 
-/**
- * Turns the store's overview rows into the wire shape (the shown fields only, ISO times, compact sparkline). The store's sparkline
- * points are already the wire's tuples (minute index, latency to 0.1 ms, ok), so thousands of sites × 60 points
- * are passed on, not copied.
- */
-
+/** Turns the store's overview rows into the wire shape (the shown fields only, ISO times, compact sparkline). */
 export function presentOverviewSite(site: OverviewSite, managedBy?: string): OverviewSiteWire {
   return {
     ...(managedBy === undefined ? {} : { managedBy }),
@@ -23,11 +20,35 @@ export function presentOverviewSite(site: OverviewSite, managedBy?: string): Ove
     lastCheck: presentLastCheck(site.lastCheck),
     uptime24h: site.uptime24h,
     checks24h: site.checks24h,
-    spark: { from: site.sparkFrom, bucketMs: SPARK_BUCKET_MS, points: site.spark },
+    spark: { from: site.sparkFrom, bucketMs: SPARK_BUCKET_MS, minutes: encodeSparkMinutes(site.spark) },
   };
 }
 
 /** `managed`: the sites a configuration file declares, by id (their rows offer no Edit, Pause or Delete). */
 export function presentOverview(sites: readonly OverviewSite[], at: number, managed?: ReadonlyMap<number, string>): OverviewWire {
   return { at, sites: sites.map((site) => presentOverviewSite(site, managed?.get(site.id))) };
+}
+
+/**
+ * A site's overview entry as JSON, without `managedBy`: the encoder the overview cache runs once per summary
+ * (lib/overview-cache.ts readEncoded), so a read writes out only the sites that changed since the last one.
+ */
+export const overviewSiteJson = (site: OverviewSite): string => JSON.stringify(presentOverviewSite(site));
+
+/**
+ * `JSON.stringify(presentOverview(...))` from each site's JSON made once. The few sites a configuration file
+ * declares are written afresh with their `managedBy`.
+ */
+export function overviewJson(
+  sites: readonly EncodedSite[],
+  at: number,
+  managed?: ReadonlyMap<number, string>,
+): string {
+  const parts = new Array<string>(sites.length);
+  for (let i = 0; i < sites.length; i++) {
+    const { id, site, text } = sites[i]!;
+    const managedBy = managed?.get(id);
+    parts[i] = managedBy === undefined ? text : JSON.stringify(presentOverviewSite(site, managedBy));
+  }
+  return `{"at":${JSON.stringify(at)},"sites":[${parts.join(',')}]}`;
 }

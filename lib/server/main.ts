@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import { Duplex } from 'node:stream';
+import zlib from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import compression from 'compression';
 import next from 'next';
@@ -38,12 +39,26 @@ process.env.PORT = String(port);
 const app = next({ dev: false, dir: process.cwd() });
 const handle = app.getRequestHandler();
 const cache = new MicroCache();
+// What `next start` does for every answer and a custom server must do itself: gzip when the client takes it (the
+// `compression` middleware, the one Next.js bundles for its own server). Answers that come compressed already
+// (status pages, made once per cache window) are left alone, and a cached answer is the compressed bytes as sent.
+//
+// Next.js sets a route handler's headers with appendHeader, which leaves Content-Type as a one-element array;
+// the middleware's own filter reads only a string, so every JSON answer went out uncompressed. Made a string
+// again before it looks.
+function compressible(req: IncomingMessage, res: ServerResponse): boolean {
+  const type = res.getHeader('content-type');
+  if (Array.isArray(type) && type.length === 1) res.setHeader('content-type', type[0]!);
+  return compression.filter(req as never, res as never);
+}
+/** Next.js's build output: the same bytes to every client and kept by browsers, so worth the default level. */
+const compressStatic = compression({ filter: compressible });
 /**
- * What `next start` does for every answer and a custom server must do itself: gzip when the client takes it (the
- * `compression` middleware, the one Next.js bundles for its own server). Answers that come compressed already
- * (status pages, made once per cache window) are left alone, and a cached answer is the compressed bytes as sent.
+ * Everything else is made per request, so its compression is paid per request: the fastest level, as nginx
+ * compresses by default. At 10,000 sites the overview's 7 MB of JSON took 170 ms at the default level and 44 ms
+ * at this one, for a body a seventh larger (1.76 against 1.55 MB).
  */
-const compress = compression();
+const compressDynamic = compression({ filter: compressible, level: zlib.constants.Z_BEST_SPEED });
 
 /** Request headers as the lib/http readers take them. */
 function headerSource(req: IncomingMessage): { get(name: string): string | null } {
@@ -105,6 +120,7 @@ async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<voi
     }
     cache.capture(key, req, res);
   }
+  const compress = req.url?.startsWith('/_next/static/') ? compressStatic : compressDynamic;
   compress(req as never, res as never, () => {});
   res.once('close', () => {
     if (!res.writableFinished) releaseCompressionStream(res);

@@ -86,6 +86,22 @@ test('the shared cache in front of Next.js', async (t) => {
     assert.deepEqual(plainAgain.body, plain.body);
   });
 
+  await t.test('a route handler\'s JSON is gzipped for a client that takes it, as pages are', async () => {
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${app.baseUrl}/api/sites`, {
+        method: 'POST',
+        headers: { ...app.authHeaders, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `JSON ${i}`, url: `https://json-${i}.example.com/` }),
+      });
+      assert.equal(res.status, 201);
+    }
+    const gz = await read(app, '/api/overview', '10.0.3.9', { ...app.authHeaders, 'accept-encoding': 'gzip' });
+    assert.equal(gz.status, 200);
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    const overview = JSON.parse(zlib.gunzipSync(gz.body).toString()) as { sites: unknown[] };
+    assert.equal(overview.sites.length, 5);
+  });
+
   await t.test('private answers never repeat from memory: credentials, or a response that is not public', async () => {
     for (let i = 0; i < 2; i++) {
       const owner = await read(app, '/api/overview', '10.0.4.1', app.authHeaders);

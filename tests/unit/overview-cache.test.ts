@@ -110,3 +110,34 @@ test('a read of some ids reads and answers only those', (t) => {
   assert.equal(cache.lastReadCount(), 6);
   assert.deepEqual(cache.read({ now: NOW, ids: [] }), []);
 });
+
+test('an encoded read runs the encoder only for the summaries that changed, and answers what a plain read does', (t) => {
+  const { writer, reader } = twoProcesses(t);
+  const ids = seed(writer, 12);
+  const cache = createOverviewCache(reader, MAX_AGE);
+  const encoded: number[] = [];
+  const encode = (site: { id: number; name: string }) => {
+    encoded.push(site.id);
+    return `${site.id}:${site.name}`;
+  };
+  const first = cache.readEncoded({ now: NOW }, encode);
+  assert.deepEqual(first.map((e) => e.text), cache.read({ now: NOW }).map((s) => `${s.id}:${s.name}`));
+  assert.deepEqual(first.map((e) => e.id), ids);
+  assert.equal(encoded.length, 12);
+
+  encoded.length = 0;
+  writer.recordChecks([newCheck(ids[4]!, NOW + 500)]);
+  writer.updateSite(ids[9]!, { name: 'renamed' }, NOW + 600);
+  const second = cache.readEncoded({ now: NOW + 1000 }, encode);
+  assert.deepEqual(encoded.sort((a, b) => a - b), [ids[4]!, ids[9]!]);
+  assert.equal(second.find((e) => e.id === ids[9])?.text, `${ids[9]}:renamed`);
+
+  // The sparkline moving on a minute is a change of every summary; another encoder never reuses this one's text.
+  encoded.length = 0;
+  cache.readEncoded({ now: NOW + MIN }, encode);
+  assert.equal(encoded.length, 12);
+  encoded.length = 0;
+  const other = cache.readEncoded({ now: NOW + MIN }, (site) => `other ${site.id}`);
+  assert.equal(encoded.length, 0);
+  assert.equal(other[0]!.text, `other ${ids[0]}`);
+});

@@ -36,7 +36,7 @@ const site = (over: Partial<OverviewSiteWire>): OverviewSiteWire => ({
   lastCheck: null,
   uptime24h: null,
   checks24h: 0,
-  spark: { from: 0, bucketMs: 60_000, points: [] },
+  spark: { from: 0, bucketMs: 60_000, minutes: '' },
   ...over,
 });
 

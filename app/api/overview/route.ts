@@ -1,5 +1,5 @@
-import { presentOverview } from '@/app/_server/present-overview';
-import { handle, json } from '@/app/_server/http';
+import { overviewJson, overviewSiteJson } from '@/app/_server/present-overview';
+import { handle, jsonText } from '@/app/_server/http';
 import { AppError } from '@/lib/errors';
 import { overviewCacheOf } from '@/lib/overview-cache';
 import { getStore } from '@/lib/store';
@@ -30,5 +30,7 @@ function parseIds(params: URLSearchParams): number[] | undefined {
 export const GET = handle((req: Request) => {
   const ids = parseIds(new URL(req.url).searchParams);
   const now = Date.now();
-  return json(presentOverview(overviewCacheOf(getStore()).read({ now, ids }), now, getStore().managedFiles('site')));
+  return jsonText(
+    overviewJson(overviewCacheOf(getStore()).readEncoded({ now, ids }, overviewSiteJson), now, getStore().managedFiles('site')),
+  );
 });

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { overviewJson, overviewSiteJson, presentOverview } from '../../app/_server/present-overview';
+import { decodeSparkMinutes, encodeSparkMinutes, type SparkTuple } from '../../app/_components/spark-minutes';
+import { createOverviewCache } from '../../lib/overview-cache';
+import { openAppStore } from '../../lib/store';
+import { newCheck, newSite } from '../helpers/factories';
+import { tempDir } from '../helpers/temp-store';
+
+/** The overview on the wire: the sparkline's minute string, and the JSON written from each summary's JSON made once. */
+
+const MIN = 60_000;
+const NOW = Date.UTC(2026, 0, 5, 12, 30, 15);
+
+test('the minutes string round-trips every kind of minute, and leaves trailing empty minutes off', () => {
+  const points: SparkTuple[] = [
+    [0, 12.3, 1],
+    [2, 140, 0],
+    [3, null, 0],
+    [57, 0.4, 1],
+  ];
+  const text = encodeSparkMinutes(points);
+  assert.equal(text, '12.3,,140!,!' + ','.repeat(54) + '0.4');
+  assert.deepEqual(decodeSparkMinutes(text), points);
+  assert.equal(encodeSparkMinutes([]), '');
+  assert.deepEqual(decodeSparkMinutes(''), []);
+});
+
+test('a malformed minutes string decodes to the minutes it can read, never throws', () => {
+  assert.deepEqual(decodeSparkMinutes('abc,5,-3,!!,7!'), [
+    [1, 5, 1],
+    [4, 7, 0],
+  ]);
+});
+
+test('the overview JSON is the presented overview, also after checks, edits and a configuration file owning a site', (t) => {
+  const store = openAppStore(path.join(tempDir(t, 'upbeat-overview-wire-'), 'upbeat.db'));
+  t.after(() => store.close());
+  const ids = Array.from({ length: 6 }, (_, i) => store.createSite(newSite({ name: `site-${i}` }), NOW - 86_400_000).id);
+  store.recordChecks(ids.flatMap((id) => [0, 1, 2].map((k) => newCheck(id, NOW - k * MIN, { ok: (id + k) % 4 !== 0 }))));
+  const cache = createOverviewCache(store);
+  const same = (now: number, managed?: Map<number, string>) => {
+    const encoded = cache.readEncoded({ now }, overviewSiteJson);
+    const text = overviewJson(encoded, now, managed);
+    assert.equal(text, JSON.stringify(presentOverview(cache.read({ now }), now, managed)));
+    return JSON.parse(text) as ReturnType<typeof presentOverview>;
+  };
+  const first = same(NOW);
+  assert.equal(first.sites.length, 6);
+  assert.equal(typeof first.sites[0]!.spark.minutes, 'string');
+
+  store.recordChecks([newCheck(ids[2]!, NOW + 1000, { ok: false, statusCode: 503 })]);
+  store.updateSite(ids[4]!, { name: 'renamed' }, NOW + 1000);
+  const later = same(NOW + 2000);
+  assert.equal(later.sites.find((s) => s.id === ids[2])?.lastCheck?.ok, false);
+  assert.equal(later.sites.find((s) => s.id === ids[4])?.name, 'renamed');
+
+  // A file taking a site over changes its entry though its summary did not change.
+  const owned = same(NOW + 3000, new Map([[ids[1]!, 'upbeat.yaml']]));
+  assert.equal(owned.sites.find((s) => s.id === ids[1])?.managedBy, 'upbeat.yaml');
+  assert.equal(same(NOW + 4000).sites.find((s) => s.id === ids[1])?.managedBy, undefined);
+});
