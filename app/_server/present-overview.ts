@@ -35,20 +35,27 @@ export function presentOverview(sites: readonly OverviewSite[], at: number, mana
  */
 export const overviewSiteJson = (site: OverviewSite): string => JSON.stringify(presentOverviewSite(site));
 
+/** Sites a piece of the overview's JSON holds: about 300 KB, written and sent before the next is made. */
+const SITES_A_CHUNK = 500;
+
 /**
- * `JSON.stringify(presentOverview(...))` from each site's JSON made once. The few sites a configuration file
- * declares are written afresh with their `managedBy`.
+ * `JSON.stringify(presentOverview(...))` in pieces, from each site's JSON made once. The few sites a configuration
+ * file declares are written afresh with their `managedBy`.
  */
-export function overviewJson(
+export function* overviewJsonChunks(
   sites: readonly EncodedSite[],
   at: number,
   managed?: ReadonlyMap<number, string>,
-): string {
-  const parts = new Array<string>(sites.length);
-  for (let i = 0; i < sites.length; i++) {
-    const { id, site, text } = sites[i]!;
-    const managedBy = managed?.get(id);
-    parts[i] = managedBy === undefined ? text : JSON.stringify(presentOverviewSite(site, managedBy));
+): Generator<string> {
+  let head = `{"at":${JSON.stringify(at)},"sites":[`;
+  for (let from = 0; from < sites.length; from += SITES_A_CHUNK) {
+    const parts: string[] = [];
+    for (const { id, site, text } of sites.slice(from, from + SITES_A_CHUNK)) {
+      const managedBy = managed?.get(id);
+      parts.push(managedBy === undefined ? text : JSON.stringify(presentOverviewSite(site, managedBy)));
+    }
+    yield head + parts.join(',');
+    head = ',';
   }
-  return `{"at":${JSON.stringify(at)},"sites":[${parts.join(',')}]}`;
+  yield sites.length === 0 ? `${head}]}` : ']}';
 }

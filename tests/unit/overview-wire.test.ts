@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { overviewJson, overviewSiteJson, presentOverview } from '../../app/_server/present-overview';
+import { overviewJsonChunks, overviewSiteJson, presentOverview } from '../../app/_server/present-overview';
 import { decodeSparkMinutes, encodeSparkMinutes, type SparkTuple } from '../../app/_components/spark-minutes';
 import { createOverviewCache } from '../../lib/overview-cache';
 import { openAppStore } from '../../lib/store';
 import { newCheck, newSite } from '../helpers/factories';
 import { tempDir } from '../helpers/temp-store';
 
-/** The overview on the wire: the sparkline's minute string, and the JSON written from each summary's JSON made once. */
+/** The overview on the wire: the sparkline's minute string, and the JSON written in pieces from each summary's JSON made once. */
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 0, 5, 12, 30, 15);
@@ -42,7 +42,7 @@ test('the overview JSON is the presented overview, also after checks, edits and 
   const cache = createOverviewCache(store);
   const same = (now: number, managed?: Map<number, string>) => {
     const encoded = cache.readEncoded({ now }, overviewSiteJson);
-    const text = overviewJson(encoded, now, managed);
+    const text = [...overviewJsonChunks(encoded, now, managed)].join('');
     assert.equal(text, JSON.stringify(presentOverview(cache.read({ now }), now, managed)));
     return JSON.parse(text) as ReturnType<typeof presentOverview>;
   };
@@ -60,4 +60,14 @@ test('the overview JSON is the presented overview, also after checks, edits and 
   const owned = same(NOW + 3000, new Map([[ids[1]!, 'upbeat.yaml']]));
   assert.equal(owned.sites.find((s) => s.id === ids[1])?.managedBy, 'upbeat.yaml');
   assert.equal(same(NOW + 4000).sites.find((s) => s.id === ids[1])?.managedBy, undefined);
+});
+
+test('the JSON comes in pieces of a few hundred sites that join to one document, also with no sites', () => {
+  const sites = Array.from({ length: 1234 }, (_, i) => ({ id: i + 1, site: {} as never, text: JSON.stringify({ id: i + 1 }) }));
+  const chunks = [...overviewJsonChunks(sites, 42)];
+  assert.ok(chunks.length >= 4, `${chunks.length} pieces`);
+  const parsed = JSON.parse(chunks.join('')) as { at: number; sites: { id: number }[] };
+  assert.equal(parsed.at, 42);
+  assert.deepEqual(parsed.sites.map((s) => s.id), sites.map((s) => s.id));
+  assert.deepEqual(JSON.parse([...overviewJsonChunks([], 7)].join('')), { at: 7, sites: [] });
 });

@@ -1,5 +1,5 @@
-import { overviewJson, overviewSiteJson } from '@/app/_server/present-overview';
-import { handle, jsonText } from '@/app/_server/http';
+import { overviewJsonChunks, overviewSiteJson } from '@/app/_server/present-overview';
+import { handle, jsonChunks } from '@/app/_server/http';
 import { AppError } from '@/lib/errors';
 import { overviewCacheOf } from '@/lib/overview-cache';
 import { getStore } from '@/lib/store';
@@ -30,7 +30,6 @@ function parseIds(params: URLSearchParams): number[] | undefined {
 export const GET = handle((req: Request) => {
   const ids = parseIds(new URL(req.url).searchParams);
   const now = Date.now();
-  return jsonText(
-    overviewJson(overviewCacheOf(getStore()).readEncoded({ now, ids }, overviewSiteJson), now, getStore().managedFiles('site')),
-  );
+  const sites = overviewCacheOf(getStore()).readEncoded({ now, ids }, overviewSiteJson);
+  return jsonChunks(overviewJsonChunks(sites, now, getStore().managedFiles('site')));
 });
