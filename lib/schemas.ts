@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ALERT_SETTING_DEFAULTS, HTTP_METHODS, KIND_SETTING_DEFAULTS, SITE_KINDS, type SiteKind, type SiteSettings } from '../db/domain';
-import { kindFields, kindOfUrl, nameForTarget, normaliseTarget, settleKind } from './site-kinds';
+import { kindFields, settleKind } from './site-kinds';
+import { SITE_LIMITS } from './site-limits';
+import { kindOfUrl, nameForTarget, normaliseTarget } from './site-targets';
 import { AppError } from './errors';
 import { DEFAULT_EXPECTED_STATUS, normaliseStatusSpec, parseStatusSpec } from './status-codes';
 
@@ -8,18 +10,6 @@ import { DEFAULT_EXPECTED_STATUS, normaliseStatusSpec, parseStatusSpec } from '.
  * The one definition of a valid site, shared by the REST API, the browser forms and the CLI. Types are exact
  * (a number is a JSON number), unknown fields are refused, and every message names what is wrong.
  */
-
-export const SITE_LIMITS = {
-  urlMaxLength: 2048,
-  nameMaxLength: 100,
-  intervalSeconds: { min: 1, max: 86400, default: 60 },
-  timeoutMs: { min: 100, max: 60000, default: 10000 },
-  confirmAfter: { min: 1, max: 10 },
-  recoverAfter: { min: 1, max: 10 },
-  retryIntervalSeconds: { min: 1, max: 3600 },
-  degradedAboveMs: { min: 1, max: 60000 },
-  remindEveryMinutes: { min: 1, max: 10080 },
-} as const;
 
 /**
  * The target: an http(s) URL, `tcp://host:port`, `dns://name` — what fits is decided with the kind, on the whole

@@ -1,6 +1,7 @@
 import type { Store } from '../db';
 import type { CheckRecord, SiteSettings, SiteWithLastCheck } from '../db/domain';
-import { settleKind, targetHost } from './site-kinds';
+import { settleKind } from './site-kinds';
+import { targetHost } from './site-targets';
 import { parseDnsServer } from './target-syntax';
 import { getConfig } from './config';
 import { assertNotManaged } from './config-file/managed';

@@ -1,4 +1,4 @@
-import { SITE_LIMITS } from '../schemas';
+import { SITE_LIMITS } from '../site-limits';
 import { DEFAULT_EXPECTED_STATUS } from '../status-codes';
 import { OUTPUT_FORMATS, type OutputFormat } from './formats';
 

@@ -1,4 +1,4 @@
-import { normaliseTarget } from '../site-kinds';
+import { normaliseTarget } from '../site-targets';
 
 /**
  * Parses the URL list the one-shot checker reads: one URL a line. Pure: the caller reads the file or stdin.

@@ -43,10 +43,15 @@ const cache = new MicroCache();
 // `compression` middleware, the one Next.js bundles for its own server). Answers that come compressed already
 // (status pages, made once per cache window) are left alone, and a cached answer is the compressed bytes as sent.
 //
+// An answer that already varies on Accept-Encoding chose its encoding itself (the cached public answers, gzipped
+// once per cache window, or plain for a client that refuses gzip) and is left as it is.
+//
 // Next.js sets a route handler's headers with appendHeader, which leaves Content-Type as a one-element array;
 // the middleware's own filter reads only a string, so every JSON answer went out uncompressed. Made a string
 // again before it looks.
 function compressible(req: IncomingMessage, res: ServerResponse): boolean {
+  const vary = res.getHeader('vary');
+  if (/(^|,)\s*accept-encoding\s*(,|$)/i.test(Array.isArray(vary) ? vary.join(',') : String(vary ?? ''))) return false;
   const type = res.getHeader('content-type');
   if (Array.isArray(type) && type.length === 1) res.setHeader('content-type', type[0]!);
   return compression.filter(req as never, res as never);

@@ -34,6 +34,32 @@ interface Terminal {
  * an interactive shell. Without it a non-interactive dash (SHELL unset or /bin/sh) stays in between, takes the
  * same SIGINT, and once the command has exited cleanly kills itself with it: 130 for a stop that went well.
  */
+/** Every process below `pid` (children, theirs, …), from /proc. */
+function descendantsOf(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 of stat is the parent's pid; the command name before it is in parentheses and may hold spaces.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const [child, of] of parentOf) {
+      if (of === parent) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
 function inTerminal(t: TestContext, command: string, env: NodeJS.ProcessEnv): Terminal {
   const proc = spawn('script', ['-qefc', `exec ${command}`, '/dev/null'], { cwd: root, env, detached: true });
   let out = '';
@@ -46,12 +72,19 @@ function inTerminal(t: TestContext, command: string, env: NodeJS.ProcessEnv): Te
   proc.stderr!.on('data', onData);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const kill = async () => {
-    try {
-      if (proc.pid) process.kill(-proc.pid, 'SIGKILL');
-    } catch {
-      // already gone
+    // `script` runs the command in a session of its own on the terminal it made, so the command's children (a
+    // build's compiler workers) are outside script's process group: each descendant is ended by its pid, and
+    // waited for, so none still writes once the test cleans up.
+    const family = proc.pid ? [proc.pid, ...descendantsOf(proc.pid)] : [];
+    for (const pid of family) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
     await exited;
+    for (let i = 0; i < 100 && family.some((pid) => fs.existsSync(`/proc/${pid}`)); i++) await new Promise((r) => setTimeout(r, 50));
   };
   t.after(kill);
   const waitFor = (pattern: RegExp, ms: number) =>

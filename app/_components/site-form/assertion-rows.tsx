@@ -1,7 +1,7 @@
 'use client';
 
 import { HEADER_OPS, JSON_PATH_OPS, type AssertionType, type HeaderOp, type JsonPathOp } from '@/db/domain';
-import { KIND_LIMITS } from '@/lib/site-kinds';
+import { KIND_LIMITS } from '@/lib/site-limits';
 import { ASSERTION_LABELS, blankRow, typesFor, type AssertionRow } from './assertion-model';
 import type { AssertionVerdict } from './preview';
 import styles from './site-form.module.css';

@@ -1,7 +1,7 @@
 'use client';
 
 import { DNS_RECORD_TYPES, HTTP_METHODS, type DnsRecordType } from '@/db/domain';
-import { KIND_LIMITS } from '@/lib/site-kinds';
+import { KIND_LIMITS } from '@/lib/site-limits';
 import { CheckField, Field, NumberField, type FieldKit } from './field';
 import { sendsBody } from './values';
 import styles from './site-form.module.css';

@@ -1,6 +1,6 @@
 import { KIND_SETTING_DEFAULTS, type DnsRecordType, type KindSettingKey, type SiteKind } from '@/db/domain';
 import type { ApiSite } from '@/lib/api/present';
-import { SITE_LIMITS } from '@/lib/schemas';
+import { SITE_LIMITS } from '@/lib/site-limits';
 import { DEFAULT_EXPECTED_STATUS } from '@/lib/status-codes';
 import type { AlertSite } from '../site-alert-fields';
 

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { HTTP_METHODS, type HttpMethod } from '../../../db/domain';
 import { AppError } from '../../errors';
-import { SITE_LIMITS } from '../../schemas';
+import { SITE_LIMITS } from '../../site-limits';
 import { assemble, type ChannelInput, type Draft, type SiteInput } from './assemble';
 import { mapConditions, type SiteKindName } from './gatus-conditions';
 import { ImportReport, KeyMaker, SECRET_HEADER, envName, placeholder, type ImportResult } from './report';

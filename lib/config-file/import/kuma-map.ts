@@ -1,5 +1,5 @@
 import { HTTP_METHODS, type Assertion, type HttpMethod } from '../../../db/domain';
-import { SITE_LIMITS } from '../../schemas';
+import { SITE_LIMITS } from '../../site-limits';
 import { parseStatusSpec, normaliseStatusSpec } from '../../status-codes';
 import { parseJsonPath } from '../../monitor/json-path';
 import { assemble, type Draft, type SiteInput } from './assemble';

@@ -1,6 +1,7 @@
 import dns from 'node:dns';
 import type net from 'node:net';
-import { Client, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Client } from './undici-client';
 import type { CheckError, HttpMethod } from '../../../db/domain';
 import { matchesStatus, normaliseStatusSpec, type StatusRange } from '../../status-codes';
 import { clockNowUs, ConnectError, openConnection, PhaseClock, type ConnectSeen, type LookupFn, type Phase } from '../connector';

@@ -62,6 +62,8 @@ export async function runCli(flags: Flags, targetPort: number): Promise<LoadResu
     const run = await timedRun(process.execPath, [
       CHECK_LAUNCHER, list, '--concurrency', String(concurrency), '--format', 'json', '--output', out,
     ]);
+    const bare = await timedRun(process.execPath, [path.join(ROOT, 'tests', 'bench', 'engine', 'bare-client.mjs'), list, String(concurrency)]);
+    const bareChecks = Number(bare.stdout.trim());
     let inside = NaN;
     let up = NaN;
     if (fs.existsSync(out)) {
@@ -85,6 +87,13 @@ export async function runCli(flags: Flags, targetPort: number): Promise<LoadResu
         target: `≤ ${num(ideal * 1.3, 2)} s`,
         ratio: `${num(inside / 1000 / ideal, 2)}× ideal`,
         met: inside / 1000 <= ideal * 1.3 ? 'yes' : 'no',
+      },
+      {
+        measure: '  floor: a bare socket client, same list and concurrency: whole process / its checks',
+        result: `${num(bare.wallMs / 1000, 2)} s / ${num(bareChecks, 2)} s`,
+        target: '—',
+        ratio: `the CLI ${num(wall / (bare.wallMs / 1000), 2)}× the floor (${num(wall - bare.wallMs / 1000, 2)} s more)`,
+        met: '—',
       },
       {
         measure: '  startup alone (`node lib/cli/check.mjs --help`, from the bundle)',
