@@ -15,16 +15,20 @@ const NOW = Date.UTC(2026, 0, 5, 12, 30, 15);
 
 test('the minutes string round-trips every kind of minute, and leaves trailing empty minutes off', () => {
   const points: SparkTuple[] = [
-    [0, 12.3, 1],
+    [0, 12, 1],
     [2, 140, 0],
     [3, null, 0],
     [57, 0.4, 1],
   ];
   const text = encodeSparkMinutes(points);
-  assert.equal(text, '12.3,,140!,!' + ','.repeat(54) + '0.4');
+  assert.equal(text, '12,,140!,!' + ','.repeat(54) + '0.4');
   assert.deepEqual(decodeSparkMinutes(text), points);
   assert.equal(encodeSparkMinutes([]), '');
   assert.deepEqual(decodeSparkMinutes(''), []);
+});
+
+test('latencies keep the precision the dashboard shows: tenths below 10 ms, whole ms from there', () => {
+  assert.equal(encodeSparkMinutes([[0, 9.94, 1], [1, 9.96, 1], [2, 123.4, 1], [3, 123.5, 0]]), '9.9,10,123,124!');
 });
 
 test('a malformed minutes string decodes to the minutes it can read, never throws', () => {
