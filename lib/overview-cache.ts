@@ -28,8 +28,8 @@ interface Entry {
    */
   sparkFrom: number;
   /** The summary as a caller's encoder wrote it (readEncoded), until the summary changes. */
-  encodedBy?: (site: OverviewSite) => string;
-  encoded?: string;
+  encodedBy?: (site: OverviewSite) => unknown;
+  encoded?: unknown;
 }
 
 export interface OverviewReadOptions {
@@ -37,10 +37,10 @@ export interface OverviewReadOptions {
   ids?: readonly number[];
 }
 
-export interface EncodedSite {
+export interface EncodedSite<T> {
   id: number;
   site: OverviewSite;
-  text: string;
+  encoded: T;
 }
 
 export interface OverviewCache {
@@ -48,10 +48,10 @@ export interface OverviewCache {
   read(options?: OverviewReadOptions): OverviewSite[];
   /**
    * The same sites, each with `encode(site)`, which runs once per summary: a site that did not change since the
-   * last read gives back the text it gave then (at 10,000 sites, writing out every site's JSON on every read was
+   * last read gives back what it gave then (at 10,000 sites, writing out every site's JSON on every read was
    * most of what a read cost). `encode` must depend on the summary alone.
    */
-  readEncoded(options: OverviewReadOptions, encode: (site: OverviewSite) => string): EncodedSite[];
+  readEncoded<T>(options: OverviewReadOptions, encode: (site: OverviewSite) => T): EncodedSite<T>[];
   /** How many site summaries the last read took from the database (for tests and benchmarks). */
   lastReadCount(): number;
 }
@@ -129,13 +129,13 @@ export function createOverviewCache(store: Source, maxAgeMs = OVERVIEW_MAX_AGE_M
 
   return {
     read: (options = {}) => collect(options).map((entry) => entry.site),
-    readEncoded(options, encode) {
+    readEncoded<T>(options: OverviewReadOptions, encode: (site: OverviewSite) => T): EncodedSite<T>[] {
       return collect(options).map((entry) => {
         if (entry.encodedBy !== encode || entry.encoded === undefined) {
           entry.encoded = encode(entry.site);
           entry.encodedBy = encode;
         }
-        return { id: entry.id, site: entry.site, text: entry.encoded };
+        return { id: entry.id, site: entry.site, encoded: entry.encoded as T };
       });
     },
     lastReadCount: () => readCount,

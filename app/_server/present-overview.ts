@@ -30,32 +30,38 @@ export function presentOverview(sites: readonly OverviewSite[], at: number, mana
 }
 
 /**
- * A site's overview entry as JSON, without `managedBy`: the encoder the overview cache runs once per summary
- * (lib/overview-cache.ts readEncoded), so a read writes out only the sites that changed since the last one.
+ * A site's overview entry as UTF-8 JSON, without `managedBy`: the encoder the overview cache runs once per
+ * summary (lib/overview-cache.ts readEncoded), so a read writes out only the sites that changed since the last
+ * one — and copies bytes for the rest, where strings would be encoded to UTF-8 again on every read (5 ms of the
+ * main thread a read at 10,000 sites).
  */
-export const overviewSiteJson = (site: OverviewSite): string => JSON.stringify(presentOverviewSite(site));
+export const overviewSiteJson = (site: OverviewSite): Buffer => Buffer.from(JSON.stringify(presentOverviewSite(site)));
 
-/** Sites a piece of the overview's JSON holds: about 300 KB, written and sent before the next is made. */
+/** Sites a piece of the overview's JSON holds: about 300 KB, sent before the next is made. */
 const SITES_A_CHUNK = 500;
+const COMMA = Buffer.from(',');
 
 /**
- * `JSON.stringify(presentOverview(...))` in pieces, from each site's JSON made once. The few sites a configuration
- * file declares are written afresh with their `managedBy`.
+ * `JSON.stringify(presentOverview(...))` as UTF-8 in pieces, from each site's JSON made once. The few sites a
+ * configuration file declares are written afresh with their `managedBy`.
  */
 export function* overviewJsonChunks(
-  sites: readonly EncodedSite[],
+  sites: readonly EncodedSite<Buffer>[],
   at: number,
   managed?: ReadonlyMap<number, string>,
-): Generator<string> {
-  let head = `{"at":${JSON.stringify(at)},"sites":[`;
+): Generator<Buffer> {
+  let head = Buffer.from(`{"at":${JSON.stringify(at)},"sites":[`);
   for (let from = 0; from < sites.length; from += SITES_A_CHUNK) {
-    const parts: string[] = [];
-    for (const { id, site, text } of sites.slice(from, from + SITES_A_CHUNK)) {
+    const parts: Buffer[] = [head];
+    const end = Math.min(sites.length, from + SITES_A_CHUNK);
+    for (let i = from; i < end; i++) {
+      const { id, site, encoded } = sites[i]!;
       const managedBy = managed?.get(id);
-      parts.push(managedBy === undefined ? text : JSON.stringify(presentOverviewSite(site, managedBy)));
+      if (i > from) parts.push(COMMA);
+      parts.push(managedBy === undefined ? encoded : Buffer.from(JSON.stringify(presentOverviewSite(site, managedBy))));
     }
-    yield head + parts.join(',');
-    head = ',';
+    yield Buffer.concat(parts);
+    head = COMMA;
   }
-  yield sites.length === 0 ? `${head}]}` : ']}';
+  yield Buffer.concat([sites.length === 0 ? head : Buffer.alloc(0), Buffer.from(']}')]);
 }

@@ -121,7 +121,7 @@ test('an encoded read runs the encoder only for the summaries that changed, and 
     return `${site.id}:${site.name}`;
   };
   const first = cache.readEncoded({ now: NOW }, encode);
-  assert.deepEqual(first.map((e) => e.text), cache.read({ now: NOW }).map((s) => `${s.id}:${s.name}`));
+  assert.deepEqual(first.map((e) => e.encoded), cache.read({ now: NOW }).map((s) => `${s.id}:${s.name}`));
   assert.deepEqual(first.map((e) => e.id), ids);
   assert.equal(encoded.length, 12);
 
@@ -130,7 +130,7 @@ test('an encoded read runs the encoder only for the summaries that changed, and 
   writer.updateSite(ids[9]!, { name: 'renamed' }, NOW + 600);
   const second = cache.readEncoded({ now: NOW + 1000 }, encode);
   assert.deepEqual(encoded.sort((a, b) => a - b), [ids[4]!, ids[9]!]);
-  assert.equal(second.find((e) => e.id === ids[9])?.text, `${ids[9]}:renamed`);
+  assert.equal(second.find((e) => e.id === ids[9])?.encoded, `${ids[9]}:renamed`);
 
   // The sparkline moving on a minute is a change of every summary; another encoder never reuses this one's text.
   encoded.length = 0;
@@ -139,5 +139,5 @@ test('an encoded read runs the encoder only for the summaries that changed, and 
   encoded.length = 0;
   const other = cache.readEncoded({ now: NOW + MIN }, (site) => `other ${site.id}`);
   assert.equal(encoded.length, 0);
-  assert.equal(other[0]!.text, `other ${ids[0]}`);
+  assert.equal(other[0]!.encoded, `other ${ids[0]}`);
 });

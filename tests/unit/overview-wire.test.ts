@@ -46,7 +46,7 @@ test('the overview JSON is the presented overview, also after checks, edits and 
   const cache = createOverviewCache(store);
   const same = (now: number, managed?: Map<number, string>) => {
     const encoded = cache.readEncoded({ now }, overviewSiteJson);
-    const text = [...overviewJsonChunks(encoded, now, managed)].join('');
+    const text = Buffer.concat([...overviewJsonChunks(encoded, now, managed)]).toString('utf8');
     assert.equal(text, JSON.stringify(presentOverview(cache.read({ now }), now, managed)));
     return JSON.parse(text) as ReturnType<typeof presentOverview>;
   };
@@ -67,11 +67,12 @@ test('the overview JSON is the presented overview, also after checks, edits and 
 });
 
 test('the JSON comes in pieces of a few hundred sites that join to one document, also with no sites', () => {
-  const sites = Array.from({ length: 1234 }, (_, i) => ({ id: i + 1, site: {} as never, text: JSON.stringify({ id: i + 1 }) }));
+  const sites = Array.from({ length: 1234 }, (_, i) => ({ id: i + 1, site: {} as never, encoded: Buffer.from(JSON.stringify({ id: i + 1, name: `é ${i}` })) }));
   const chunks = [...overviewJsonChunks(sites, 42)];
   assert.ok(chunks.length >= 4, `${chunks.length} pieces`);
-  const parsed = JSON.parse(chunks.join('')) as { at: number; sites: { id: number }[] };
+  const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { at: number; sites: { id: number; name: string }[] };
   assert.equal(parsed.at, 42);
   assert.deepEqual(parsed.sites.map((s) => s.id), sites.map((s) => s.id));
-  assert.deepEqual(JSON.parse([...overviewJsonChunks([], 7)].join('')), { at: 7, sites: [] });
+  assert.equal(parsed.sites[3]!.name, 'é 3');
+  assert.deepEqual(JSON.parse(Buffer.concat([...overviewJsonChunks([], 7)]).toString('utf8')), { at: 7, sites: [] });
 });
