@@ -1,8 +1,10 @@
 /**
- * The dashboard reader of the engine benchmark's readers row, as a process of its own at the lowest priority
- * (spawned through `nice -n 19`): it stands for people's browsers, which run on their own machines. On the two
- * cores the benchmark has, the same client inside the benchmark's process took CPU the checker would otherwise
- * have, which no real reader ever does; the server side (rendering, serving) stays exactly as it is.
+ * The dashboard reader of the engine benchmark's readers row, as a process of its own that runs only when nothing
+ * else wants a CPU (spawned through `chrt --idle 0`, Linux's SCHED_IDLE): it stands for people's browsers, which
+ * run on their own machines. Inside the benchmark's process, the same client took CPU the checker would otherwise
+ * have; at nice 19 it still took a core whenever one fell idle and had to be pushed off it when the checker woke.
+ * Under SCHED_IDLE it still makes every read (the row reports their count), so the server side — reading,
+ * writing out, compressing, serving — does exactly the work it did.
  *
  * Arguments: port, the epoch ms to stop at, the bearer token. Prints one JSON line of its figures.
  */
