@@ -1,4 +1,4 @@
-import type { OverviewSite, SparkPoint, Store } from '../db';
+import type { OverviewSite, SiteStamp, SparkPoint, Store } from '../db';
 import { SPARK_BUCKET_MS, type OverviewVerbs } from '../db/overview';
 
 /**
@@ -56,7 +56,7 @@ export interface OverviewCache {
   lastReadCount(): number;
 }
 
-type Source = Pick<OverviewVerbs, 'overview' | 'checkedSince' | 'siteStamps'> & { sitesRevision(): number };
+type Source = Pick<OverviewVerbs, 'overview' | 'checkedSince' | 'siteStamps'> & Pick<Store, 'sitesRevision'>;
 
 export function createOverviewCache(store: Source, maxAgeMs = OVERVIEW_MAX_AGE_MS): OverviewCache {
   const entries = new Map<number, Entry>();
@@ -65,7 +65,7 @@ export function createOverviewCache(store: Source, maxAgeMs = OVERVIEW_MAX_AGE_M
   // Which sites exist and when each was last edited, read again only when the sites' revision (a counter that
   // triggers bump on every insert, delete and settings update) moved: at 10,000 sites the list was a third of
   // a read's time, and most reads come between two edits.
-  let stamps: { id: number; updatedAt: number }[] = [];
+  let stamps: SiteStamp[] = [];
   let stampsRevision = -1;
 
   const firstMinuteAt = (now: number) => (Math.floor(now / SPARK_BUCKET_MS) - 59) * SPARK_BUCKET_MS;

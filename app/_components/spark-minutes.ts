@@ -8,7 +8,7 @@
  *   `!`       every check failed
  *
  * Sixty `[index, latency, ok]` tuples were nine tenths of a site's overview entry (about 840 of 910 bytes); this
- * form is a third of that, and only the rows on screen are ever decoded. Pure: used by the server and the browser.
+ * form is about a quarter of that, and only the rows on screen are ever decoded. Pure: used by the server and the browser.
  */
 
 /** One minute of the last hour: `[minute index from spark.from, mean latency ms of passes or null, 1 if all passed]`. */
@@ -44,7 +44,6 @@ export function decodeSparkMinutes(minutes: string): SparkTuple[] {
     const text = failed ? field.slice(0, -1) : field;
     const latency = text === '' ? null : Number(text);
     if (latency !== null && !(latency >= 0)) continue;
-    if (latency === null && !failed) continue;
     points.push([index, latency, failed ? 0 : 1]);
   }
   return points;

@@ -40,6 +40,7 @@ export const overviewSiteJson = (site: OverviewSite): Buffer => Buffer.from(JSON
 /** Sites a piece of the overview's JSON holds: about 300 KB, sent before the next is made. */
 const SITES_A_CHUNK = 500;
 const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']}');
 
 /**
  * `JSON.stringify(presentOverview(...))` as UTF-8 in pieces, from each site's JSON made once. The few sites a
@@ -63,5 +64,6 @@ export function* overviewJsonChunks(
     yield Buffer.concat(parts);
     head = COMMA;
   }
-  yield Buffer.concat([sites.length === 0 ? head : Buffer.alloc(0), Buffer.from(']}')]);
+  // With no site, nothing has opened the document yet.
+  yield sites.length === 0 ? Buffer.concat([head, CLOSE]) : CLOSE;
 }

@@ -40,11 +40,9 @@ const app = next({ dev: false, dir: process.cwd() });
 const handle = app.getRequestHandler();
 const cache = new MicroCache();
 // What `next start` does for every answer and a custom server must do itself: gzip when the client takes it (the
-// `compression` middleware, the one Next.js bundles for its own server). Answers that come compressed already
-// (status pages, made once per cache window) are left alone, and a cached answer is the compressed bytes as sent.
-//
-// An answer that already varies on Accept-Encoding chose its encoding itself (the cached public answers, gzipped
-// once per cache window, or plain for a client that refuses gzip) and is left as it is.
+// `compression` middleware, the one Next.js bundles for its own server); a cached answer is the bytes as sent.
+// An answer that already varies on Accept-Encoding chose its encoding itself (the status pages, gzipped once per
+// cache window, or plain for a client that refuses gzip) and is left as it is.
 //
 // Next.js sets a route handler's headers with appendHeader, which leaves Content-Type as a one-element array;
 // the middleware's own filter reads only a string, so every JSON answer went out uncompressed. Made a string

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { sitePath } from '../lib/delays';
 import { num, type Row } from '../lib/table';
 import type { Flags } from './flags';
-import { CHECK_LAUNCHER, log, ROOT, TSX_BIN, type LoadResult } from './harness';
+import { CHECK_LAUNCHER, log, onPath, ROOT, TSX_BIN, type LoadResult } from './harness';
 
 export interface Timed {
   wallMs: number;
@@ -35,10 +35,6 @@ export function timedRun(command: string, args: readonly string[], timeoutMs = 1
   });
 }
 
-export function hasPython(): boolean {
-  const paths = (process.env.PATH ?? '').split(path.delimiter);
-  return paths.some((p) => fs.existsSync(path.join(p, 'python3')));
-}
 
 export async function runCli(flags: Flags, targetPort: number): Promise<LoadResult> {
   const delayMs = 100;
@@ -108,7 +104,7 @@ export async function runCli(flags: Flags, targetPort: number): Promise<LoadResu
         `\`npm run check --\` runs, without npm's own start-up); ${num(up)} of ${num(flags.urls)} up.`,
     );
 
-    if (hasPython()) {
+    if (onPath('python3')) {
       log('cli: the Python baseline (ThreadPoolExecutor(20) + urlopen)');
       const py = await timedRun('python3', [path.join('tests', 'bench', 'baseline_check.py'), list]);
       const parsed = JSON.parse(py.stdout.trim().split('\n').pop() ?? '{}') as { wall_s?: number; ok?: number };

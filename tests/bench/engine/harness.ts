@@ -1,4 +1,5 @@
 /** What every part of the engine benchmark shares: paths, logging, child processes, reading the target. */
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,11 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const OUTPUT = path.join(ROOT, 'tests', 'output');
 export const TSX_BIN = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 export const CHECK_LAUNCHER = path.join(ROOT, 'lib', 'cli', 'check.mjs');
+
+/** True when an executable of this name is on PATH (python3 for the CLI baseline, chrt for the readers). */
+export function onPath(name: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, name)));
+}
 
 export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 export const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, msToWait)));

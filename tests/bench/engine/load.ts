@@ -14,7 +14,7 @@ import { ms, num, type Row } from '../lib/table';
 import { analyseChecks, describeAccuracySplit, describeRss, waitLogOf } from './analyse-checks';
 import { CpuMeter, describeNoise } from './cpu-meter';
 import type { Flags } from './flags';
-import { getJson, log, OUTPUT, ROOT, selfCpu, sleep, start, waitUntil, type LoadResult, type TargetStats } from './harness';
+import { getJson, log, onPath, OUTPUT, ROOT, selfCpu, sleep, start, waitUntil, type LoadResult, type TargetStats } from './harness';
 import { measureFloor } from './floor';
 import { describeBeats, watchSelfReports } from './self-reports';
 import { APP_SERVER, freePort } from '../../helpers/app-server';
@@ -33,7 +33,7 @@ async function startReaders(
   const client = path.join(ROOT, 'tests', 'bench', 'engine', 'readers-client.mjs');
   const args = [process.execPath, client, String(port), String(until), READER_TOKEN];
   // SCHED_IDLE where util-linux's chrt is there, else the lowest nice level.
-  const hasChrt = (process.env.PATH ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, 'chrt')));
+  const hasChrt = onPath('chrt');
   const child = spawn(hasChrt ? 'chrt' : 'nice', hasChrt ? ['--idle', '0', ...args] : ['-n', '19', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
